@@ -1,0 +1,187 @@
+"""Lot relief methods: which open lots a sale relieves, in an open registry.
+
+Every method has one signature: given the open lots of one account and symbol (in
+acquisition order), the number of shares to sell and a :class:`SaleContext`, it returns
+``(lot, shares)`` pairs whose shares add up to the quantity sold.  New methods are added
+with :func:`register`; the ledger never names a method itself.
+
+Methods (IRS Pub 550, "Basis of Investment Property" / "Identifying the stock sold"):
+
+* ``fifo`` — first in, first out; the law's default when shares are not adequately
+  identified (Treas. Reg. §1.1012-1(c)(1)).
+* ``lifo``, ``hifo`` — last in first out, highest basis per share first: both are
+  specific identifications made by standing instruction (Reg. §1.1012-1(c)(2)-(3)).
+* ``specific`` — the lots named on the sell (``lot`` column); a sell that names none is
+  relieved first-in first-out, as Reg. §1.1012-1(c)(1) requires.
+* ``min_tax`` — losses first (short-term, then long-term, largest loss per share first),
+  then long-term gains (smallest per share first), short-term gains last.
+* ``average`` — average basis for regulated investment company shares (Reg.
+  §1.1012-1(e); Pub 550, "Average basis"): shares sold are the earliest acquired
+  (Reg. §1.1012-1(e)(7)) and every share carries the account's average basis per share;
+  the averaging itself is done by the ledger (``averages`` is set on the method).
+
+Example: lots A (10 sh, $100), B (10 sh, $300), sell 15 at $20 → fifo relieves A:10, B:5;
+hifo relieves B:10, A:5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from lotwise.ledger.holding import term_on
+from lotwise.model.lots import Term
+from lotwise.model.transactions import LotPick
+
+
+class LotLike(Protocol):
+    """What a relief method may read of an open lot."""
+
+    @property
+    def lot_id(self) -> str: ...
+    @property
+    def acq_id(self) -> str: ...
+    @property
+    def qty(self) -> Decimal: ...
+    @property
+    def basis(self) -> Decimal: ...
+    @property
+    def holding_start(self) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SaleContext:
+    sold: date
+    proceeds_per_share: Decimal
+    picks: tuple[LotPick, ...] = ()
+
+
+class ReliefError(ValueError):
+    """A relief request that the lots cannot satisfy (unknown lot, too few shares)."""
+
+    def __init__(self, message: str, fix: str, field: str = "lot") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.field = field
+
+
+Relief = list[tuple[LotLike, Decimal]]
+ReliefMethod = Callable[[Sequence[LotLike], Decimal, SaleContext], Relief]
+
+_REGISTRY: dict[str, ReliefMethod] = {}
+_AVERAGING: set[str] = set()
+
+
+def register(name: str, *, averages: bool = False) -> Callable[[ReliefMethod], ReliefMethod]:
+    def add(method: ReliefMethod) -> ReliefMethod:
+        _REGISTRY[name] = method
+        if averages:
+            _AVERAGING.add(name)
+        return method
+
+    return add
+
+
+def get(name: str) -> ReliefMethod:
+    return _REGISTRY[name]
+
+
+def names() -> tuple[str, ...]:
+    return tuple(sorted(_REGISTRY))
+
+
+def averages(name: str) -> bool:
+    return name in _AVERAGING
+
+
+def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
+    """The x-in-first-out helper: take shares from ``lots`` in the order given."""
+    relief: Relief = []
+    left = quantity
+    for lot in lots:
+        if left <= 0:
+            break
+        shares = min(lot.qty, left)
+        if shares > 0:
+            relief.append((lot, shares))
+            left -= shares
+    return relief
+
+
+@register("fifo")
+def fifo(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    return take_in_order(lots, quantity)
+
+
+@register("lifo")
+def lifo(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    return take_in_order(list(reversed(lots)), quantity)
+
+
+@register("hifo")
+def hifo(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    ranked = sorted(enumerate(lots), key=lambda pair: (-(pair[1].basis / pair[1].qty), pair[0]))
+    return take_in_order([lot for _, lot in ranked], quantity)
+
+
+@register("min_tax")
+def min_tax(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    def rank(pair: tuple[int, LotLike]) -> tuple[int, Decimal, int]:
+        index, lot = pair
+        gain_per_share = ctx.proceeds_per_share - lot.basis / lot.qty
+        long = term_on(lot.holding_start, ctx.sold) is Term.LONG
+        if gain_per_share < 0:
+            return (1 if long else 0, gain_per_share, index)  # biggest loss first
+        return (3 if not long else 2, gain_per_share, index)  # smallest gain first
+
+    ranked = sorted(enumerate(lots), key=rank)
+    return take_in_order([lot for _, lot in ranked], quantity)
+
+
+@register("average", averages=True)
+def average(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    return take_in_order(lots, quantity)
+
+
+@register("specific")
+def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
+    if not ctx.picks:
+        return take_in_order(lots, quantity)
+    relief: Relief = []
+    used: dict[int, Decimal] = {}
+    left = quantity
+    for pick in ctx.picks:
+        candidates = [lot for lot in lots if pick.lot_id in (lot.acq_id, lot.lot_id)]
+        if not candidates:
+            raise ReliefError(
+                f"lot '{pick.lot_id}' is not an open lot of this account and symbol",
+                "name the id of a buy whose shares are still held here (see `lotwise lots`)",
+            )
+        wanted = left if pick.quantity is None else pick.quantity
+        available = sum((lot.qty - used.get(id(lot), Decimal(0)) for lot in candidates), Decimal(0))
+        if wanted > available:
+            raise ReliefError(
+                f"lot '{pick.lot_id}' holds {available} shares but {wanted} were asked of it",
+                "lower the share count named for this lot, or name more lots",
+            )
+        for lot in candidates:
+            if wanted <= 0:
+                break
+            free = lot.qty - used.get(id(lot), Decimal(0))
+            shares = min(free, wanted)
+            if shares > 0:
+                relief.append((lot, shares))
+                used[id(lot)] = used.get(id(lot), Decimal(0)) + shares
+                wanted -= shares
+                left -= shares
+    if left != 0:
+        raise ReliefError(
+            f"the named lots give {quantity - left} shares but the sell is for {quantity}",
+            "make the shares named in `lot` add up to the quantity sold",
+            field="lot",
+        )
+    return relief

@@ -1,0 +1,620 @@
+"""Replay a household's journal into open lots, disposals and wash sales (US rules).
+
+The journal is the source of truth; everything here is derived from it and replaying the
+same journal gives the same book.  Transactions are applied in ``(date, seq)`` order, so
+same-day rows keep their file order.
+
+Lots
+    A buy or reinvest opens a lot whose basis is cost plus fees (IRS Pub 551, "Cost
+    basis").  A sell relieves lots by the account's lot method or the sell's own
+    (:mod:`lotwise.ledger.relief`), each relieved piece becoming a :class:`Disposal` whose
+    proceeds are net of the sale's fees, split pro rata by shares.
+
+Wash sales (IRC §1091; Treas. Reg. §1.1091-1, -2; IRS Pub 550, "Wash Sales")
+    A loss on shares sold from a taxable account is disallowed to the extent that
+    substantially identical shares — the same symbol or the same ``identical_group`` — are
+    acquired within 30 days before or after the sale, in any account of the seller or the
+    seller's spouse, IRAs, Roth IRAs and HSAs included, dividend reinvestments included.
+
+    * Each loss is figured per lot sold, so a loss on one block cannot reduce the gain on
+      another block sold the same day (Pub 550; Rev. Rul. 70-231).
+    * Losses are matched in the order the loss shares were sold; same-day losses in the
+      order their shares were acquired (Reg. §1.1091-1(b)).  Replacement shares are taken
+      in the order they were acquired, earliest first, each share used once
+      (Reg. §1.1091-1(c), (d), (e)).  Fewer replacement shares than shares sold disallow
+      only that part of the loss (Reg. §1.1091-1(c)).
+    * Shares of the same purchase as the shares sold are not replacements (Rev. Rul.
+      56-602); neither are shares sold in the same sale.
+    * The disallowed loss is added to the basis of the replacement shares and their
+      holding period is tacked onto the old one (IRC §1091(d), §1223(3); Reg. §1.1091-2);
+      the replacement piece is split off its lot so that only the matched shares carry
+      the adjustment.  When the replacement is bought in an IRA, Roth IRA or HSA, the loss
+      is disallowed and added to no basis: it is lost for good (Rev. Rul. 2008-5).
+    * Replacement shares bought in the 30 days before and already sold before the loss
+      sale still count (the statute speaks of shares *acquired* in the window); the
+      adjustment then goes to that earlier disposal's basis.
+    * A replacement lot later sold at a loss can itself be washed (chains).
+
+    The replay is one forward pass.  For each (tax unit, identical group) it keeps the
+    acquisitions of the last 30 days and the loss shares still waiting for a replacement.
+    At a loss sale, earlier acquisitions are matched first; what is left waits up to 30
+    days for later acquisitions, which are matched to waiting losses as they happen.
+
+Example (Pub 550): buy 100 shares for $1,000; sell them for $750; within 30 days buy 100
+for $800.  The $250 loss is disallowed (disposal: code W, adjustment $250, gain $0) and
+the new lot's basis is $1,050, its holding period starting as many days before its
+purchase as the old shares were held.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from lotwise.errors import InputError, Source
+from lotwise.ledger import relief
+from lotwise.ledger.book import Book, CashEvent
+from lotwise.ledger.holding import tacked_start, term_on
+from lotwise.model.household import Household
+from lotwise.model.lots import Disposal, OpenLot, WashSale
+from lotwise.model.transactions import Action, Transaction
+
+WASH_WINDOW = timedelta(days=30)  # IRC §1091(a): 30 days before or after the sale
+ZERO = Decimal(0)
+
+
+class _Lot:
+    """An open piece of one acquisition, held in one account."""
+
+    __slots__ = (
+        "account",
+        "acq",
+        "acq_id",
+        "acquired",
+        "basis",
+        "free",
+        "holding_start",
+        "lot_id",
+        "origin",
+        "qty",
+        "seq",
+        "symbol",
+        "wash_adj",
+    )
+
+    def __init__(
+        self,
+        lot_id: str,
+        acq: _Acq,
+        account: str,
+        symbol: str,
+        qty: Decimal,
+        basis: Decimal,
+        acquired: date,
+        origin: str,
+    ) -> None:
+        self.lot_id = lot_id
+        self.acq = acq
+        self.acq_id = acq.id
+        self.account = account
+        self.symbol = symbol
+        self.qty = qty
+        self.basis = basis
+        self.acquired = acquired
+        self.holding_start = acquired
+        self.origin = origin
+        self.wash_adj = ZERO
+        self.seq = acq.seq
+        self.free = True  # not yet used as a wash-sale replacement
+
+    def split_off(self, shares: Decimal) -> _Lot:
+        """Cut ``shares`` off this lot into a new piece with its share of the basis."""
+        part = _Lot(
+            self.acq.next_piece_id(), self.acq, self.account, self.symbol, shares, ZERO,
+            self.acquired, self.origin,
+        )
+        part.basis = self.basis * shares / self.qty
+        part.wash_adj = self.wash_adj * shares / self.qty
+        part.holding_start = self.holding_start
+        part.free = self.free
+        self.basis -= part.basis
+        self.wash_adj -= part.wash_adj
+        self.qty -= shares
+        self.acq.pieces.append(part)
+        return part
+
+
+class _Disp:
+    """A disposal under construction; frozen into :class:`Disposal` at the end."""
+
+    __slots__ = (
+        "account",
+        "acq",
+        "acquired",
+        "adjustment",
+        "basis",
+        "free",
+        "holding_start",
+        "kind",
+        "lot_id",
+        "order",
+        "proceeds",
+        "qty",
+        "reportable",
+        "sold",
+        "symbol",
+        "txn_id",
+    )
+
+    def __init__(self, lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal,
+                 txn: Transaction, kind: str, reportable: bool, order: int) -> None:
+        self.txn_id = txn.id
+        self.lot_id = lot.lot_id
+        self.acq = lot.acq
+        self.account = lot.account
+        self.symbol = lot.symbol
+        self.qty = qty
+        self.acquired = lot.acquired
+        self.holding_start = lot.holding_start
+        self.sold = txn.date
+        self.proceeds = proceeds
+        self.basis = basis
+        self.adjustment = ZERO
+        self.kind = kind
+        self.reportable = reportable
+        self.free = lot.free
+        self.order = order
+
+    def freeze(self) -> Disposal:
+        gain = ZERO if self.kind == "donation" else self.proceeds - self.basis + self.adjustment
+        return Disposal(
+            txn_id=self.txn_id,
+            lot_id=self.lot_id,
+            account=self.account,
+            symbol=self.symbol,
+            quantity=self.qty,
+            acquired=self.acquired,
+            holding_start=self.holding_start,
+            sold=self.sold,
+            proceeds=self.proceeds,
+            basis=self.basis,
+            adjustment_code="W" if self.adjustment else "",
+            adjustment=self.adjustment,
+            gain=gain,
+            term=term_on(self.holding_start, self.sold),
+            kind=self.kind,
+            reportable=self.reportable,
+        )
+
+
+class _Acq:
+    """One acquisition (buy or reinvest) and every piece that came from it."""
+
+    __slots__ = ("date", "id", "pieces", "seq", "splits")
+
+    def __init__(self, acq_id: str, day: date, seq: int) -> None:
+        self.id = acq_id
+        self.date = day
+        self.seq = seq
+        self.pieces: list[_Lot | _Disp] = []
+        self.splits = 0
+
+    def next_piece_id(self) -> str:
+        self.splits += 1
+        return f"{self.id}#{self.splits + 1}"
+
+
+class _Pending:
+    """Loss shares still waiting for replacement shares bought after the sale."""
+
+    __slots__ = ("disp", "expires", "loss_per_share", "qty")
+
+    def __init__(self, disp: _Disp, qty: Decimal, loss_per_share: Decimal) -> None:
+        self.disp = disp
+        self.qty = qty
+        self.loss_per_share = loss_per_share
+        self.expires = disp.sold + WASH_WINDOW
+
+
+class Replayer:
+    """Applies transactions one by one; :meth:`book` freezes the result."""
+
+    def __init__(self, household: Household) -> None:
+        self.household = household
+        self.positions: dict[tuple[str, str], list[_Lot]] = {}
+        self.disposals: list[_Disp] = []
+        self.wash_sales: list[WashSale] = []
+        self.cash: dict[str, Decimal] = {}
+        self.cash_events: list[CashEvent] = []
+        self.recent: dict[tuple[str, str], deque[_Acq]] = {}
+        self.pending: dict[tuple[str, str], deque[_Pending]] = {}
+        self.acq_ids: dict[str, _Acq] = {}
+        self.last_date: date | None = None
+        self.unit_of = {
+            acct.id: household.tax_unit_key(acct.owner) for acct in household.accounts.values()
+        }
+        self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
+        self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
+
+    # -- driving -------------------------------------------------------------------
+
+    def apply(self, txn: Transaction) -> None:
+        if txn.account not in self.taxable:
+            raise _error(txn, "account", f"unknown account '{txn.account}'",
+                         "add it under [accounts] in the household file, or fix the id")
+        if self.last_date is not None and txn.date < self.last_date:
+            raise ValueError("transactions must be applied in (date, seq) order")
+        self.last_date = txn.date
+        handler = _HANDLERS[txn.action]
+        handler(self, txn)
+
+    def book(self, as_of: date | None) -> Book:
+        lots = [
+            OpenLot(
+                lot_id=lot.lot_id,
+                account=lot.account,
+                symbol=lot.symbol,
+                quantity=lot.qty,
+                basis=lot.basis,
+                acquired=lot.acquired,
+                holding_start=lot.holding_start,
+                origin=lot.origin,
+                wash_adjustment=lot.wash_adj,
+            )
+            for (_, _), pieces in sorted(self.positions.items())
+            for lot in pieces
+            if lot.qty > 0
+        ]
+        disposals = [d.freeze() for d in sorted(self.disposals, key=lambda d: (d.sold, d.order))]
+        return Book(
+            as_of=as_of,
+            lots=tuple(lots),
+            disposals=tuple(disposals),
+            wash_sales=tuple(self.wash_sales),
+            cash=dict(self.cash),
+            cash_events=tuple(self.cash_events),
+        )
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _add_cash(self, account: str, amount: Decimal) -> None:
+        self.cash[account] = self.cash.get(account, ZERO) + amount
+
+    def _event(self, txn: Transaction, amount: Decimal) -> None:
+        self.cash_events.append(
+            CashEvent(txn.id, txn.date, txn.account, txn.action.value, txn.symbol, amount)
+        )
+
+    def _position(self, account: str, symbol: str) -> list[_Lot]:
+        key = (account, symbol)
+        lots = self.positions.get(key)
+        if lots is None:
+            lots = self.positions[key] = []
+        return lots
+
+    def _key(self, account: str, symbol: str) -> tuple[str, str]:
+        return (self.unit_of[account], self.group_of.get(symbol, symbol))
+
+    def _relieve(self, txn: Transaction, quantity: Decimal, proceeds: Decimal,
+                 method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
+        """Choose the lots a sale, donation or transfer takes; checks shares are held."""
+        assert txn.symbol is not None
+        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
+        held = sum((lot.qty for lot in lots), ZERO)
+        if quantity > held:
+            raise _error(
+                txn, "quantity",
+                f"{txn.action.value} of {quantity} {txn.symbol} from '{txn.account}' on "
+                f"{txn.date} but only {held} held then",
+                "check the quantity, or add the missing buy or transfer in earlier in the file",
+            )
+        name = method_name or txn.method or self.household.accounts[txn.account].lot_method
+        if txn.lots and name not in ("specific",):
+            name = "specific"
+        try:
+            method = relief.get(name)
+        except KeyError:
+            raise _error(txn, "method", f"unknown lot method '{name}'",
+                         f"use one of {', '.join(relief.names())}") from None
+        if relief.averages(name) and len(lots) > 1:
+            total_basis = sum((lot.basis for lot in lots), ZERO)
+            for lot in lots:
+                lot.basis = total_basis * lot.qty / held
+        ctx = relief.SaleContext(txn.date, proceeds / quantity if quantity else ZERO, txn.lots)
+        try:
+            chosen = method(lots, quantity, ctx)
+        except relief.ReliefError as exc:
+            raise _error(txn, exc.field, exc.message, exc.fix) from None
+        result: list[tuple[_Lot, Decimal]] = []
+        for lot, shares in chosen:
+            assert isinstance(lot, _Lot)
+            result.append((lot, shares))
+        return result
+
+    def _take(self, lot: _Lot, shares: Decimal) -> tuple[Decimal, Decimal]:
+        """Remove ``shares`` from ``lot``; return (basis, wash adjustment) removed."""
+        if shares == lot.qty:
+            basis, adj = lot.basis, lot.wash_adj
+            lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
+            return basis, adj
+        basis = lot.basis * shares / lot.qty
+        adj = lot.wash_adj * shares / lot.qty
+        lot.qty -= shares
+        lot.basis -= basis
+        lot.wash_adj -= adj
+        return basis, adj
+
+    def _compact(self, account: str, symbol: str) -> None:
+        key = (account, symbol)
+        lots = self.positions.get(key)
+        if lots is not None:
+            kept = [lot for lot in lots if lot.qty > 0]
+            if kept:
+                self.positions[key] = kept
+            else:
+                del self.positions[key]
+
+    # -- acquisitions and wash-sale matching ----------------------------------------
+
+    def _acquire(self, txn: Transaction, quantity: Decimal, basis: Decimal, origin: str) -> None:
+        assert txn.symbol is not None
+        acq = _Acq(txn.id, txn.date, txn.seq)
+        self.acq_ids[txn.id] = acq
+        lot = _Lot(txn.id, acq, txn.account, txn.symbol, quantity, basis, txn.date, origin)
+        acq.pieces.append(lot)
+        self._position(txn.account, txn.symbol).append(lot)
+        key = self._key(txn.account, txn.symbol)
+        waiting = self.pending.get(key)
+        if waiting:
+            while waiting and (waiting[0].expires < txn.date or waiting[0].qty <= 0):
+                waiting.popleft()
+            for pend in list(waiting):
+                if lot.qty <= 0 or not lot.free:
+                    break
+                if pend.expires < txn.date or pend.qty <= 0:
+                    continue
+                self._match(pend, lot, min(pend.qty, lot.qty))
+        recent = self.recent.get(key)
+        if recent is None:
+            recent = self.recent[key] = deque()
+        recent.append(acq)
+
+    def _match(self, pend: _Pending, piece: _Lot | _Disp, shares: Decimal) -> None:
+        """Wash ``shares`` of the waiting loss against the replacement ``piece``."""
+        loss = pend.disp
+        disallowed = pend.loss_per_share * shares
+        loss.adjustment += disallowed
+        pend.qty -= shares
+        if shares < piece.qty:
+            if isinstance(piece, _Lot):
+                matched: _Lot | _Disp = piece.split_off(shares)
+                position = self.positions[(piece.account, piece.symbol)]
+                assert isinstance(matched, _Lot)
+                position.insert(position.index(piece) + 1, matched)
+            else:
+                matched = self._split_disposal(piece, shares)
+        else:
+            matched = piece
+        matched.free = False
+        permanent = not self.taxable[matched.account]
+        if not permanent:
+            matched.basis += disallowed
+            matched.holding_start = tacked_start(matched.acquired, loss.holding_start, loss.sold)
+            if isinstance(matched, _Lot):
+                matched.wash_adj += disallowed
+        self.wash_sales.append(
+            WashSale(
+                loss_txn_id=loss.txn_id,
+                loss_lot_id=loss.lot_id,
+                sold=loss.sold,
+                account=loss.account,
+                symbol=loss.symbol,
+                quantity=shares,
+                disallowed=disallowed,
+                replacement_lot_id=matched.lot_id,
+                replacement_account=matched.account,
+                replacement_symbol=matched.symbol,
+                replacement_acquired=matched.acquired,
+                permanent=permanent,
+            )
+        )
+
+    def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
+        part = _Disp.__new__(_Disp)
+        for name in _Disp.__slots__:
+            setattr(part, name, getattr(disp, name))
+        fraction = shares / disp.qty
+        part.qty = shares
+        part.basis = disp.basis * fraction
+        part.proceeds = disp.proceeds * fraction
+        part.adjustment = disp.adjustment * fraction
+        disp.qty -= shares
+        disp.basis -= part.basis
+        disp.proceeds -= part.proceeds
+        disp.adjustment -= part.adjustment
+        self.disposals.append(part)
+        disp.acq.pieces.append(part)
+        return part
+
+    def _wash_losses(self, txn: Transaction, disps: list[_Disp]) -> None:
+        """Match this sale's loss pieces against earlier acquisitions, then leave the rest
+        waiting for later ones."""
+        losses = [d for d in disps if d.proceeds < d.basis]
+        if not losses:
+            return
+        losses.sort(key=lambda d: (d.acquired, d.acq.seq))  # Reg. §1.1091-1(b)
+        assert txn.symbol is not None
+        key = self._key(txn.account, txn.symbol)
+        recent = self.recent.get(key)
+        start = txn.date - WASH_WINDOW
+        if recent:
+            while recent and recent[0].date < start:
+                recent.popleft()
+        for disp in losses:
+            pend = _Pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
+            if recent:
+                for acq in recent:
+                    if pend.qty <= 0:
+                        break
+                    if acq is disp.acq:  # same purchase: Rev. Rul. 56-602
+                        continue
+                    for piece in list(acq.pieces):
+                        if pend.qty <= 0:
+                            break
+                        if not piece.free or piece.qty <= 0:
+                            continue
+                        if isinstance(piece, _Disp) and (
+                            piece.txn_id == txn.id or piece.kind != "sale"
+                        ):
+                            continue
+                        self._match(pend, piece, min(pend.qty, piece.qty))
+            if pend.qty > 0:
+                self.pending.setdefault(key, deque()).append(pend)
+
+    # -- handlers -----------------------------------------------------------------
+
+    def buy(self, txn: Transaction) -> None:
+        assert txn.quantity is not None
+        cost = txn.gross + txn.fees
+        self._add_cash(txn.account, -cost)
+        self._acquire(txn, txn.quantity, cost, "buy")
+
+    def reinvest(self, txn: Transaction) -> None:
+        assert txn.quantity is not None
+        dividend = txn.gross
+        self._event(txn, dividend)
+        self._add_cash(txn.account, -txn.fees)
+        self._acquire(txn, txn.quantity, dividend + txn.fees, "reinvest")
+
+    def sell(self, txn: Transaction) -> None:
+        assert txn.quantity is not None and txn.symbol is not None
+        proceeds_total = txn.gross - txn.fees
+        chosen = self._relieve(txn, txn.quantity, proceeds_total)
+        reportable = self.taxable[txn.account]
+        disps: list[_Disp] = []
+        for lot, shares in chosen:
+            proceeds = proceeds_total * shares / txn.quantity
+            basis, _ = self._take(lot, shares)
+            disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable,
+                         len(self.disposals))
+            self.disposals.append(disp)
+            lot.acq.pieces.append(disp)
+            disps.append(disp)
+        self._compact(txn.account, txn.symbol)
+        self._add_cash(txn.account, proceeds_total)
+        if reportable:
+            self._wash_losses(txn, disps)
+
+    def donate(self, txn: Transaction) -> None:
+        assert txn.quantity is not None and txn.symbol is not None
+        value = txn.gross
+        for lot, shares in self._relieve(txn, txn.quantity, value):
+            basis, _ = self._take(lot, shares)
+            disp = _Disp(lot, shares, basis, value * shares / txn.quantity, txn, "donation",
+                         False, len(self.disposals))
+            self.disposals.append(disp)
+        self._compact(txn.account, txn.symbol)
+
+    def transfer(self, txn: Transaction) -> None:
+        assert txn.symbol is not None
+        target = txn.to_account
+        if target is None or target not in self.taxable:
+            raise _error(txn, "to_account", f"unknown destination account '{target}'",
+                         "name an account of the household in to_account")
+        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
+        quantity = txn.quantity
+        if quantity is None:
+            quantity = sum((lot.qty for lot in lots), ZERO)
+        destination = self._position(target, txn.symbol)
+        moved: set[int] = set()
+        for lot, shares in self._relieve(txn, quantity, ZERO, None if txn.lots else "fifo"):
+            piece = lot if shares == lot.qty else lot.split_off(shares)
+            piece.account = target  # basis, dates and wash adjustments travel with the shares
+            destination.append(piece)
+            moved.add(id(piece))
+        destination.sort(key=lambda lot: (lot.acquired, lot.seq))
+        source_key = (txn.account, txn.symbol)
+        self.positions[source_key] = [
+            lot for lot in self.positions[source_key] if id(lot) not in moved
+        ]
+        self._compact(txn.account, txn.symbol)
+
+    def split(self, txn: Transaction) -> None:
+        assert txn.quantity is not None and txn.symbol is not None
+        ratio = txn.quantity
+        for lot in self._position(txn.account, txn.symbol):
+            lot.qty *= ratio
+        for waiting in self.pending.values():
+            for pend in waiting:
+                if pend.disp.symbol == txn.symbol and pend.disp.account == txn.account:
+                    pend.qty *= ratio
+                    pend.loss_per_share /= ratio
+        self._compact(txn.account, txn.symbol)
+
+    def return_of_capital(self, txn: Transaction) -> None:
+        assert txn.symbol is not None and txn.amount is not None
+        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
+        held = sum((lot.qty for lot in lots), ZERO)
+        if held == 0:
+            raise _error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
+                         "but no shares are held", "check the account and symbol of this row")
+        self._add_cash(txn.account, txn.amount)
+        self._event(txn, txn.amount)
+        per_share = txn.amount / held
+        for lot in lots:
+            reduction = per_share * lot.qty
+            if reduction <= lot.basis:
+                lot.basis -= reduction
+                continue
+            # Pub 550, "Nondividend Distributions": beyond basis it is a capital gain.
+            excess = reduction - lot.basis
+            disp = _Disp(lot, lot.qty, ZERO, excess, txn, "return_of_capital",
+                         self.taxable[txn.account], len(self.disposals))
+            self.disposals.append(disp)
+            lot.basis = ZERO
+
+    def cash_in(self, txn: Transaction) -> None:
+        amount = txn.gross
+        self._add_cash(txn.account, amount)
+        self._event(txn, amount)
+
+    def cash_out(self, txn: Transaction) -> None:
+        amount = txn.gross
+        self._add_cash(txn.account, -amount)
+        self._event(txn, amount)
+
+
+def _error(txn: Transaction, field: str | None, message: str, fix: str) -> InputError:
+    source = txn.source or Source(f"transaction {txn.id}")
+    return InputError.one(source, field, message, fix)
+
+
+_HANDLERS = {
+    Action.BUY: Replayer.buy,
+    Action.REINVEST: Replayer.reinvest,
+    Action.SELL: Replayer.sell,
+    Action.DONATE: Replayer.donate,
+    Action.TRANSFER: Replayer.transfer,
+    Action.SPLIT: Replayer.split,
+    Action.RETURN_OF_CAPITAL: Replayer.return_of_capital,
+    Action.DIVIDEND: Replayer.cash_in,
+    Action.INTEREST: Replayer.cash_in,
+    Action.DEPOSIT: Replayer.cash_in,
+    Action.WITHDRAWAL: Replayer.cash_out,
+    Action.FEE: Replayer.cash_out,
+}
+
+
+def replay(
+    household: Household, transactions: Iterable[Transaction], *, as_of: date | None = None
+) -> Book:
+    """Replay ``transactions`` (up to and including ``as_of``) into a :class:`Book`."""
+    replayer = Replayer(household)
+    ordered = sorted(transactions, key=lambda t: (t.date, t.seq))
+    for txn in ordered:
+        if as_of is not None and txn.date > as_of:
+            break
+        replayer.apply(txn)
+    return replayer.book(as_of)

@@ -1,0 +1,158 @@
+"""A household: owners, their accounts, the securities they hold and the target allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class AccountType(StrEnum):
+    """Kinds of account.  Only ``taxable`` accounts realize capital gains and losses."""
+
+    TAXABLE = "taxable"
+    TRADITIONAL = "traditional"  # traditional IRA, 401(k), 403(b): tax-deferred
+    ROTH = "roth"  # Roth IRA / Roth 401(k): tax-exempt
+    HSA = "hsa"  # health savings account: tax-exempt for qualified use
+
+    @property
+    def is_taxable(self) -> bool:
+        return self is AccountType.TAXABLE
+
+    @property
+    def is_tax_deferred(self) -> bool:
+        return self is AccountType.TRADITIONAL
+
+    @property
+    def is_tax_exempt(self) -> bool:
+        return self in (AccountType.ROTH, AccountType.HSA)
+
+
+class FilingStatus(StrEnum):
+    SINGLE = "single"
+    MARRIED_JOINT = "married_joint"
+    MARRIED_SEPARATE = "married_separate"
+    HEAD_OF_HOUSEHOLD = "head_of_household"
+    QUALIFYING_SURVIVING_SPOUSE = "qualifying_surviving_spouse"
+    TRUST = "trust"  # trusts and estates (Form 1041), compressed brackets
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A person or entity that owns accounts.  ``spouse`` names another owner's id."""
+
+    id: str
+    name: str = ""
+    spouse: str | None = None
+    filing_status: FilingStatus = FilingStatus.SINGLE
+    tax_residence: str = "US"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    owner: str
+    type: AccountType
+    lot_method: str = "fifo"
+    name: str = ""
+    currency: str = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    """A security.  ``identical_group`` names a set of substantially identical securities
+    (for example several S&P 500 funds); a security without one is only identical to itself."""
+
+    symbol: str
+    asset_class: str
+    identical_group: str | None = None
+    name: str = ""
+    kind: str = "etf"  # stock, etf, mutual_fund, bond, money_market
+    currency: str = "USD"
+
+    @property
+    def group(self) -> str:
+        """The wash-sale group: two securities with the same group are substantially identical."""
+        return self.identical_group or self.symbol
+
+
+@dataclass(frozen=True, slots=True)
+class TargetAllocation:
+    """Target weights for leaf asset classes (summing to 1) and the class tree above them.
+
+    ``parents`` maps a class (leaf or inner) to its parent class; top-level classes are absent.
+    """
+
+    weights: Mapping[str, Decimal]
+    parents: Mapping[str, str] = field(default_factory=dict)
+
+    def ancestors(self, asset_class: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        current = self.parents.get(asset_class)
+        while current is not None:
+            chain.append(current)
+            current = self.parents.get(current)
+        return tuple(chain)
+
+    def inner_weights(self) -> dict[str, Decimal]:
+        """Weight of every inner class: the sum of the leaves below it."""
+        totals: dict[str, Decimal] = {}
+        for leaf, weight in self.weights.items():
+            for parent in self.ancestors(leaf):
+                totals[parent] = totals.get(parent, Decimal(0)) + weight
+        return totals
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Household policy settings.  Bands are fractions: 0.05 is five percentage points."""
+
+    absolute_band: Decimal = Decimal("0.05")
+    relative_band: Decimal = Decimal("0.25")
+    review_months: int = 12
+    cash_buffer: Decimal = Decimal(0)
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    id: str
+    owners: Mapping[str, Owner]
+    accounts: Mapping[str, Account]
+    securities: Mapping[str, Security]
+    targets: TargetAllocation
+    policy: Policy = field(default_factory=Policy)
+    name: str = ""
+    base_currency: str = "USD"
+    format_version: int = 1
+    tax: Mapping[str, object] = field(default_factory=dict)  # raw [tax] table, see docs/tax.md
+
+    def __post_init__(self) -> None:
+        for name in ("owners", "accounts", "securities"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def owner_of(self, account_id: str) -> Owner:
+        return self.owners[self.accounts[account_id].owner]
+
+    def tax_unit(self, owner_id: str) -> frozenset[str]:
+        """The owners whose purchases count for this owner's wash sales: the owner and a spouse.
+
+        IRS Pub 550, "Wash Sales": a purchase by your spouse is treated as yours.
+        """
+        owner = self.owners[owner_id]
+        members = {owner.id}
+        if owner.spouse:
+            members.add(owner.spouse)
+        for other in self.owners.values():
+            if other.spouse == owner.id:
+                members.add(other.id)
+        return frozenset(members)
+
+    def tax_unit_key(self, owner_id: str) -> str:
+        return "+".join(sorted(self.tax_unit(owner_id)))
+
+    def group_of(self, symbol: str) -> str:
+        security = self.securities.get(symbol)
+        return security.group if security else symbol

@@ -1,0 +1,26 @@
+"""Open-lot rows: term and days until long-term as of a date."""
+
+from datetime import date
+from decimal import Decimal
+
+from lotwise.ledger import replay
+from lotwise.model import Price
+from lotwise.model.prices import PriceTable
+from lotwise.report.lots import lot_rows
+from tests.ledger.journal import household, journal
+
+
+def test_days_until_long_term_and_unrealized_gain() -> None:
+    book = replay(household(), journal("2024-03-15 taxable buy X 10 @100"))
+    table = PriceTable([Price(date(2025, 3, 1), "X", Decimal(120))])
+    (row,) = lot_rows(book, table, date(2025, 3, 1))
+    assert row["term"] == "short" and row["long_term_on"] == "2025-03-16"
+    assert row["days_to_long_term"] == 15 and row["unrealized"] == "200.00"
+    (later,) = lot_rows(book, table, date(2025, 3, 16))
+    assert later["term"] == "long" and later["days_to_long_term"] == 0
+
+
+def test_lots_without_a_price_show_no_value() -> None:
+    book = replay(household(), journal("2024-03-15 taxable buy X 10 @100"))
+    (row,) = lot_rows(book, PriceTable([]), date(2025, 3, 1))
+    assert row["value"] is None and row["basis"] == "1000.00"

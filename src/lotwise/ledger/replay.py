@@ -328,9 +328,9 @@ class Replayer:
         except relief.ReliefError as exc:
             raise _error(txn, exc.field, exc.message, exc.fix) from None
         result: list[tuple[_Lot, Decimal]] = []
-        for lot, shares in chosen:
-            assert isinstance(lot, _Lot)
-            result.append((lot, shares))
+        for chosen_lot, shares in chosen:
+            assert isinstance(chosen_lot, _Lot)
+            result.append((chosen_lot, shares))
         return result
 
     def _take(self, lot: _Lot, shares: Decimal) -> tuple[Decimal, Decimal]:

@@ -1,0 +1,106 @@
+"""Migrations: a fresh database reaches head, re-opening changes nothing, and the tables
+the migrations build are the tables ``lotwise.store.schema`` describes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from lotwise.store import Store
+from lotwise.store.migrate import alembic_config, current_revision, head_revision
+from lotwise.store.schema import VERSION_TABLE, metadata
+
+if TYPE_CHECKING:  # conftest is not importable at run time under --import-mode=importlib
+    from conftest import Target
+
+TABLES = {table.name for table in metadata.sorted_tables}
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine runs inside the block."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement.strip())
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
+
+
+def table_names(store: Store) -> set[str]:
+    with store.engine.connect() as conn:
+        return set(sa.inspect(conn).get_table_names(schema=store.schema))
+
+
+def test_fresh_database_is_migrated_to_head(target: Target) -> None:
+    with target.open() as store:
+        assert head_revision() == "0001"
+        assert store.revision() == head_revision()
+        assert table_names(store) == TABLES | {VERSION_TABLE}
+        if target.engine == "postgresql":
+            with store.engine.connect() as conn:
+                where = conn.execute(
+                    sa.text(
+                        "SELECT table_schema FROM information_schema.tables "
+                        "WHERE table_name = :name"
+                    ),
+                    {"name": VERSION_TABLE},
+                ).scalars()
+                assert target.schema in set(where)
+                assert current_revision(conn) == "0001"
+
+
+def test_reopening_is_a_no_op(target: Target) -> None:
+    with target.open() as store:
+        store.save_household("h", "id = 'h'")
+    with statements() as seen, target.open() as store:
+        assert store.revision() == head_revision()
+        assert store.household_text("h") == "id = 'h'"
+    changes = [
+        s
+        for s in seen
+        if s.split()[0].upper() in {"CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE"}
+    ]
+    assert changes == []
+
+
+def test_schema_module_matches_the_migrations(target: Target) -> None:
+    with target.open() as store, store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "version_table": VERSION_TABLE},
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_downgrade_to_nothing_and_back(target: Target) -> None:
+    with target.open() as store:
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(connection=conn), "base")
+        assert table_names(store) == {VERSION_TABLE}
+        with store.engine.connect() as conn:
+            assert current_revision(conn) is None
+    with target.open() as store:
+        assert table_names(store) == TABLES | {VERSION_TABLE}
+        assert store.revision() == head_revision()
+
+
+def test_concurrent_opens_of_a_fresh_database_migrate_once(target: Target) -> None:
+    def open_and_read(_: int) -> str | None:
+        with target.open() as store:
+            return store.revision()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        revisions = list(pool.map(open_and_read, range(4)))
+    assert revisions == [head_revision()] * 4

@@ -67,3 +67,13 @@ def test_missing_price_names_the_symbol() -> None:
     book = replay(household(), journal("2024-06-03 t buy STK 5 @100"))
     with pytest.raises(MissingPriceError, match="STK"):
         allocation(household(), book, prices(), DAY)
+
+
+def test_a_class_without_target_uses_only_the_absolute_band() -> None:
+    book = replay(household(), journal("""
+        2024-06-03 t deposit amount=10300
+        2024-06-03 t buy STK 100 @100
+    """))
+    alloc = allocation(household(), book, prices(STK=100), DAY)
+    cash = {c.asset_class: c for c in alloc.classes}["cash"]
+    assert cash.band == D("0.05") and not cash.outside_band

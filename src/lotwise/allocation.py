@@ -64,7 +64,11 @@ class Allocation:
 
 
 def band_for(household: Household, target: Decimal) -> Decimal:
+    """The smaller of the absolute and relative bands; a class with no target (cash, say)
+    has no relative band, so only the absolute band applies."""
     policy = household.policy
+    if target == 0:
+        return policy.absolute_band
     return min(policy.absolute_band, policy.relative_band * target)
 
 

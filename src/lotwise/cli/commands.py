@@ -1,3 +1,7 @@
 """Imports every command module so that each registers its commands on the app."""
 
 from __future__ import annotations
+
+from lotwise.cli import book_commands, demo, store_commands
+
+__all__ = ["book_commands", "demo", "store_commands"]

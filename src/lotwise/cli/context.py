@@ -1,0 +1,112 @@
+"""Where a command's data comes from: files given on the command line, or the store.
+
+Every reporting command works both ways:
+
+* statelessly on files: ``--household H.toml --transactions T.csv [--prices P.csv]``;
+* on the store (SQLite by default, or ``--db PATH`` / ``--db URL`` / ``LOTWISE_DB``),
+  choosing the household with ``--household-id`` when the store holds more than one.
+
+The as-of date defaults to today; this module is the only place that asks the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from lotwise.errors import InputError, Source
+from lotwise.io import load_household, parse_household, read_prices, read_transactions
+from lotwise.ledger import Book, replay
+from lotwise.model.household import Household
+from lotwise.model.prices import PriceTable
+from lotwise.model.transactions import Transaction
+from lotwise.store import Store, default_store_url
+
+
+def today() -> date:
+    return date.today()
+
+
+def store_url(db: str | None) -> str:
+    """``--db`` as given: a SQLAlchemy URL, or a path to a SQLite file."""
+    if db is None:
+        return default_store_url()
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+@dataclass(frozen=True)
+class Context:
+    household_id: str
+    household: Household
+    transactions: list[Transaction]
+    prices: PriceTable
+    as_of: date
+    book: Book
+
+
+def open_store(db: str | None) -> Store:
+    return Store.open(store_url(db))
+
+
+def pick_household(store: Store, household_id: str | None, db: str | None) -> str:
+    ids = store.household_ids()
+    if household_id is not None:
+        if household_id not in ids:
+            raise InputError.one(
+                Source(store_url(db)), "household-id",
+                f"no household '{household_id}' in the store (it has: {', '.join(ids) or 'none'})",
+                "run `lotwise init HOUSEHOLD.toml` first, or pass one of the ids listed",
+            )
+        return household_id
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise InputError.one(
+            Source(store_url(db)), None, "the store holds no household",
+            "run `lotwise init HOUSEHOLD.toml`, or give --household/--transactions files, "
+            "or try `lotwise demo`",
+        )
+    raise InputError.one(
+        Source(store_url(db)), "household-id",
+        f"the store holds several households ({', '.join(ids)})",
+        "choose one with --household-id",
+    )
+
+
+def load_context(
+    *,
+    household: Path | None = None,
+    transactions: Path | None = None,
+    prices: Path | None = None,
+    db: str | None = None,
+    household_id: str | None = None,
+    as_of: date | None = None,
+) -> Context:
+    now = today()
+    when = as_of or now
+    if when > now:
+        raise InputError.one(
+            Source("--as-of"), "as-of", f"{when} is in the future",
+            f"give a date on or before {now}",
+        )
+    if household is not None:
+        hh = load_household(household)
+        txns = read_transactions(transactions, hh, today=now) if transactions else []
+        table = PriceTable(read_prices(prices, today=now) if prices else [])
+        return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when))
+    if transactions is not None or prices is not None:
+        raise InputError.one(
+            Source("command line"), "household",
+            "--transactions/--prices were given without --household",
+            "give the household file too: --household H.toml",
+        )
+    with open_store(db) as store:
+        hid = pick_household(store, household_id, db)
+        hh = parse_household(store.household_text(hid), f"store:{hid}")
+        txns = store.transactions(hid)
+        symbols = set(hh.securities)
+        table = PriceTable(store.prices(symbols))
+    return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when))

@@ -1,0 +1,801 @@
+"""Reading a household from its TOML file, format version 1.
+
+A household file describes who owns what and where the household wants to be::
+
+    format_version = 1
+    id = "rivera"
+    name = "Alex and Sam Rivera"
+    base_currency = "USD"
+
+    [owners.alex]
+    name = "Alex Rivera"
+    spouse = "sam"
+    filing_status = "married_joint"
+
+    [accounts.alex_taxable]
+    owner = "alex"
+    type = "taxable"          # taxable, traditional, roth, hsa
+    lot_method = "fifo"       # fifo, lifo, hifo, specific, min_tax, average
+
+    [securities.VOO]
+    asset_class = "us"        # a leaf of [targets]
+    identical_group = "sp500" # substantially identical to every other "sp500" fund
+
+    [targets]
+    bonds = 0.3
+    [targets.equity]          # an inner class: its own weight, and children as fractions of it
+    weight = 0.7
+    us = 0.6                  # 0.7 * 0.6 = 0.42 of the whole portfolio
+    intl = 0.4
+
+Reading checks everything it can and reports every problem at once in one
+:class:`~lotwise.errors.InputError`: each :class:`~lotwise.errors.Problem` names the file, the
+line (found on a best-effort basis) and the TOML key path as its field (``accounts.joint.type``),
+says what is wrong and how to fix it, listing the allowed values.  Unknown keys are errors, with
+a "did you mean" suggestion when a known key is close.  ``[policy]`` keeps keys it does not know
+in :attr:`~lotwise.model.household.Policy.extra`, and ``[tax]`` is kept as it is, raw, in
+:attr:`~lotwise.model.household.Household.tax`.
+
+This module also holds the two small helpers every lotwise reader shares: :func:`read_text`
+and :func:`did_you_mean`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lotwise.errors import InputError, Problem, Source
+from lotwise.model.household import (
+    Account,
+    AccountType,
+    FilingStatus,
+    Household,
+    Owner,
+    Policy,
+    Security,
+    TargetAllocation,
+)
+from lotwise.model.numbers import dec
+
+FORMAT_VERSION = 1
+"""The household file format this module reads."""
+
+LOT_METHODS: tuple[str, ...] = ("fifo", "lifo", "hifo", "specific", "min_tax", "average")
+"""Lot relief method names an account or a sell may name."""
+
+SECURITY_KINDS: tuple[str, ...] = ("stock", "etf", "mutual_fund", "bond", "money_market")
+
+WEIGHT_TOLERANCE = Decimal("1e-9")
+"""How far from 1 a set of target weights may sum."""
+
+_TOP_KEYS = (
+    "format_version",
+    "id",
+    "name",
+    "base_currency",
+    "owners",
+    "accounts",
+    "securities",
+    "targets",
+    "policy",
+    "tax",
+)
+_OWNER_KEYS = ("name", "spouse", "filing_status", "tax_residence")
+_ACCOUNT_KEYS = ("owner", "type", "lot_method", "name", "currency")
+_SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency")
+_POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
+
+_BAD_ID_CHARS = re.compile(r"[\s,;:\"']")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+KeyPath = tuple[str, ...]
+_E = TypeVar("_E", bound=StrEnum)
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file (a byte order mark is dropped).
+
+    A missing file or text that is not UTF-8 is the user's problem: :class:`InputError`.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError.one(
+            Source(name), None, "the file does not exist", "check the path and the file name"
+        ) from None
+    except IsADirectoryError:
+        raise InputError.one(
+            Source(name), None, "this is a folder, not a file", "give the path of the file"
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError.one(
+            Source(name, line),
+            None,
+            f"the file is not UTF-8 text (byte {data[exc.start]:#04x})",
+            "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one of ``choices`` is close to ``word``, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """``use one of: a, b, c`` for a fix text."""
+    return "use one of: " + ", ".join(choices)
+
+
+def _dotted(path: KeyPath) -> str:
+    return ".".join(part if _BARE_KEY.match(part) else f'"{part}"' for part in path)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_household(path: str | os.PathLike[str]) -> Household:
+    """Read a household TOML file.  Raises :class:`InputError` listing every problem."""
+    return parse_household(read_text(path), str(path))
+
+
+def parse_household(text: str, source: str) -> Household:
+    """Parse household TOML ``text``; ``source`` names the file in problems."""
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        raise InputError.one(
+            Source(source, line),
+            None,
+            f"this is not valid TOML: {message}",
+            "correct the syntax on that line (strings need quotes, tables are [name], "
+            "keys are key = value)",
+        ) from None
+    reader = _HouseholdReader(source, text)
+    household = reader.household(data)
+    if reader.problems or household is None:
+        # in the order of the file; problems without a line (missing things) last
+        problems = sorted(reader.problems, key=lambda p: (p.source.row is None, p.source.row or 0))
+        raise InputError(problems)
+    return household
+
+
+# --------------------------------------------------------------------------- implementation
+
+
+class _KeyLines:
+    """A best-effort map from a TOML key path to the line defining it, for problem rows."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[KeyPath, int] = {}
+        table: KeyPath = ()
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", line)
+            if header:
+                table = _split_key(header.group(1))
+                self._lines.setdefault(table, number)
+                continue
+            key = re.match(
+                r"^((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*"
+                r"(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=",
+                line,
+            )
+            if key:
+                self._lines.setdefault(table + _split_key(key.group(1)), number)
+
+    def line(self, path: KeyPath) -> int | None:
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return None
+
+
+def _split_key(key: str) -> KeyPath:
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([^.\s\"']+)", key)
+    return tuple(next(p for p in groups if p) if any(groups) else "" for groups in parts)
+
+
+class _HouseholdReader:
+    """Walks the parsed TOML, collecting problems instead of stopping at the first."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = _KeyLines(text)
+        self.problems: list[Problem] = []
+        # the class tree's names, known even when its weights are wrong
+        self.leaf_classes: tuple[str, ...] | None = None
+        self.inner_classes: set[str] = set()
+
+    # -- reporting and small typed getters
+
+    def problem(self, path: KeyPath, message: str, fix: str) -> None:
+        field = _dotted(path) if path else None
+        source = Source(self.source, self.lines.line(path))
+        self.problems.append(Problem(source, field, message, fix))
+
+    def check_keys(self, table: Mapping[str, Any], allowed: Iterable[str], path: KeyPath) -> None:
+        allowed = tuple(allowed)
+        where = f"[{_dotted(path)}]" if path else "the top level"
+        for key in table:
+            if key not in allowed:
+                self.problem(
+                    (*path, key),
+                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}",
+                    f"remove it or correct its name; keys here: {', '.join(allowed)}",
+                )
+
+    def table(self, value: object, path: KeyPath, what: str) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.problem(
+            path,
+            f"{_dotted(path)} must be a table, got {_show(value)}",
+            f"write a header line [{_dotted(path)}] followed by lines for {what}",
+        )
+        return None
+
+    def text(
+        self, table: Mapping[str, Any], key: str, path: KeyPath, *, required: bool = False
+    ) -> str | None:
+        if key not in table:
+            if required:
+                self.problem(
+                    (*path, key),
+                    f"[{_dotted(path)}] has no {key}",
+                    f'add a line {key} = "..." to [{_dotted(path)}]',
+                )
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.problem(
+                (*path, key),
+                f"{key} must be text, got {_show(value)}",
+                f'put the value in quotes: {key} = "..."',
+            )
+            return None
+        if required and not value.strip():
+            self.problem((*path, key), f"{key} is empty", f"write a value for {key}")
+            return None
+        return value.strip()
+
+    def ident(self, value: str, path: KeyPath, what: str) -> bool:
+        if not value or _BAD_ID_CHARS.search(value):
+            self.problem(
+                path,
+                f"'{value}' is not usable as {what}",
+                "use letters, digits and '_', '-' or '.', without spaces, commas, ';' or ':'",
+            )
+            return False
+        return True
+
+    def choice(
+        self, table: Mapping[str, Any], key: str, path: KeyPath, enum: type[_E], default: _E | None
+    ) -> _E | None:
+        allowed = [member.value for member in enum]
+        if key not in table:
+            if default is None:
+                self.problem(
+                    (*path, key),
+                    f"[{_dotted(path)}] has no {key}",
+                    f'add a line {key} = "..." to [{_dotted(path)}]; {one_of(allowed)}',
+                )
+            return default
+        value = self.text(table, key, path, required=True)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            self.problem(
+                (*path, key),
+                f"'{value}' is not a valid {key}{did_you_mean(value, allowed)}",
+                one_of(allowed),
+            )
+            return None
+
+    def word(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: KeyPath,
+        allowed: tuple[str, ...],
+        default: str,
+    ) -> str | None:
+        if key not in table:
+            return default
+        value = self.text(table, key, path, required=True)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.problem(
+                (*path, key),
+                f"'{value}' is not a valid {key}{did_you_mean(value, allowed)}",
+                one_of(allowed),
+            )
+            return None
+        return value
+
+    def currency(
+        self, table: Mapping[str, Any], key: str, path: KeyPath, default: str
+    ) -> str | None:
+        if key not in table:
+            return default
+        value = self.text(table, key, path, required=True)
+        if value is None:
+            return None
+        if not _CURRENCY.match(value):
+            self.problem(
+                (*path, key),
+                f"'{value}' is not a currency code",
+                'write the three-letter ISO 4217 code in capitals, e.g. "USD"',
+            )
+            return None
+        return value
+
+    def number(self, value: object, path: KeyPath, *, what: str) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.problem(path, f"{what} must be a number, got {_show(value)}", "write a number")
+            return None
+        try:
+            result = dec(value)
+        except ValueError:
+            self.problem(path, f"{what} must be a number, got {_show(value)}", "write a number")
+            return None
+        if result < 0:
+            self.problem(path, f"{what} must not be negative, got {value}", "write zero or more")
+            return None
+        return result
+
+    # -- sections
+
+    def household(self, data: dict[str, Any]) -> Household | None:
+        version = data.get("format_version")
+        if "format_version" not in data:
+            self.problem(
+                (),
+                "the file has no format_version",
+                f"add the line format_version = {FORMAT_VERSION} at the top of the file",
+            )
+        elif isinstance(version, bool) or version != FORMAT_VERSION:
+            self.problem(
+                ("format_version",),
+                f"format_version {_show(version)} is not supported; "
+                f"this lotwise reads version {FORMAT_VERSION}",
+                f"write format_version = {FORMAT_VERSION} and the keys docs/formats.md "
+                "describes, or use a lotwise that reads this version",
+            )
+            return None
+        self.check_keys(data, _TOP_KEYS, ())
+        household_id: str | None = None
+        if "id" not in data:
+            self.problem(
+                ("id",),
+                "the household has no id",
+                'add a line id = "..." at the top of the file, e.g. id = "rivera"',
+            )
+        else:
+            household_id = self.text(data, "id", (), required=True)
+            if household_id is not None and not self.ident(household_id, ("id",), "an id"):
+                household_id = None
+        name = self.text(data, "name", ()) or ""
+        base = self.currency(data, "base_currency", (), "USD")
+
+        owners = self.owners(data)
+        accounts = self.accounts(data, owners, base or "USD")
+        targets = self.targets(data)
+        securities = self.securities(data, base or "USD")
+        policy = self.policy(data)
+        tax: dict[str, Any] = {}
+        if "tax" in data:
+            tax = self.table(data["tax"], ("tax",), "the tax settings") or {}
+        if (
+            self.problems
+            or household_id is None
+            or base is None
+            or owners is None
+            or accounts is None
+            or securities is None
+            or targets is None
+            or policy is None
+        ):
+            return None
+        return Household(
+            id=household_id,
+            owners=owners,
+            accounts=accounts,
+            securities=securities,
+            targets=targets,
+            policy=policy,
+            name=name,
+            base_currency=base,
+            format_version=FORMAT_VERSION,
+            tax=tax,
+        )
+
+    def section(self, data: Mapping[str, Any], key: str, what: str) -> dict[str, Any] | None:
+        if key not in data:
+            self.problem(
+                (key,),
+                f"the file has no [{key}] section",
+                f"add at least one {what}; see docs/formats.md for an example",
+            )
+            return None
+        if not isinstance(data[key], dict):
+            self.problem(
+                (key,),
+                f"{key} must be a section of tables, got {_show(data[key])}",
+                f"remove this line and add at least one {what}",
+            )
+            return None
+        table: dict[str, Any] = data[key]
+        if not table:
+            self.problem((key,), f"[{key}] is empty", f"add at least one {what}")
+            return None
+        return table
+
+    def owners(self, data: Mapping[str, Any]) -> dict[str, Owner] | None:
+        section = self.section(data, "owners", "owner, as [owners.<id>] with a name")
+        if section is None:
+            return None
+        owners: dict[str, Owner] = {}
+        ok = True
+        for owner_id, value in section.items():
+            path = ("owners", owner_id)
+            table = self.table(value, path, "name, spouse and filing_status")
+            if table is None or not self.ident(owner_id, path, "an owner id"):
+                ok = False
+                continue
+            self.check_keys(table, _OWNER_KEYS, path)
+            status = self.choice(table, "filing_status", path, FilingStatus, FilingStatus.SINGLE)
+            residence = self.text(table, "tax_residence", path)
+            owner = Owner(
+                id=owner_id,
+                name=self.text(table, "name", path) or "",
+                spouse=self.text(table, "spouse", path),
+                filing_status=status or FilingStatus.SINGLE,
+                tax_residence=residence or "US",
+            )
+            ok = ok and status is not None
+            owners[owner_id] = owner
+        self.check_spouses(owners)
+        return owners if ok else None
+
+    def check_spouses(self, owners: Mapping[str, Owner]) -> None:
+        known = ", ".join(owners)
+        valid: dict[str, str] = {}  # owner -> spouse, for links to another existing owner
+        for owner in owners.values():
+            if owner.spouse is None:
+                continue
+            path = ("owners", owner.id, "spouse")
+            if owner.spouse == owner.id:
+                self.problem(
+                    path,
+                    f"{owner.id} names itself as spouse",
+                    "name the other owner's id, or remove the spouse key",
+                )
+            elif owner.spouse not in owners:
+                self.problem(
+                    path,
+                    f"spouse '{owner.spouse}' is not an owner of this household"
+                    f"{did_you_mean(owner.spouse, owners)}",
+                    f"add [owners.{owner.spouse}] or name an existing owner: {known}",
+                )
+            else:
+                valid[owner.id] = owner.spouse
+        troubled = {o.id for o in owners.values() if o.spouse is not None and o.id not in valid}
+        for owner_id, spouse in valid.items():
+            other = valid.get(spouse)
+            if other is not None and other != owner_id:
+                self.problem(
+                    ("owners", owner_id, "spouse"),
+                    f"{owner_id} names {spouse} as spouse, but {spouse} names {other}",
+                    f"make the two spouse keys name each other: in [owners.{spouse}] write "
+                    f'spouse = "{owner_id}"',
+                )
+                troubled.update((owner_id, spouse, other))
+        joint = FilingStatus.MARRIED_JOINT
+        pairs = {frozenset(pair) for pair in valid.items()}
+        for pair in sorted(pairs, key=sorted):
+            if pair & troubled:
+                continue
+            first, second = (owners[name] for name in sorted(pair))
+            if (first.filing_status is joint) != (second.filing_status is joint):
+                odd = second if first.filing_status is joint else first
+                self.problem(
+                    ("owners", odd.id, "filing_status"),
+                    f"{first.id} files {first.filing_status.value} but spouse {second.id} files "
+                    f"{second.filing_status.value}",
+                    'spouses filing jointly both write filing_status = "married_joint"',
+                )
+
+    def accounts(
+        self, data: Mapping[str, Any], owners: Mapping[str, Owner] | None, base: str
+    ) -> dict[str, Account] | None:
+        section = self.section(data, "accounts", "account, as [accounts.<id>] with owner and type")
+        if section is None:
+            return None
+        accounts: dict[str, Account] = {}
+        ok = True
+        for account_id, value in section.items():
+            path = ("accounts", account_id)
+            table = self.table(value, path, "owner, type and lot_method")
+            if table is None or not self.ident(account_id, path, "an account id"):
+                ok = False
+                continue
+            self.check_keys(table, _ACCOUNT_KEYS, path)
+            owner = self.text(table, "owner", path, required=True)
+            if owner is not None and owners is not None and owner not in owners:
+                self.problem(
+                    (*path, "owner"),
+                    f"owner '{owner}' is not an owner of this household"
+                    f"{did_you_mean(owner, owners)}",
+                    f"add [owners.{owner}] or name an existing owner: {', '.join(owners)}",
+                )
+                owner = None
+            kind = self.choice(table, "type", path, AccountType, None)
+            method = self.word(table, "lot_method", path, LOT_METHODS, "fifo")
+            currency = self.currency(table, "currency", path, base)
+            if owner is None or kind is None or method is None or currency is None:
+                ok = False
+                continue
+            accounts[account_id] = Account(
+                id=account_id,
+                owner=owner,
+                type=kind,
+                lot_method=method,
+                name=self.text(table, "name", path) or "",
+                currency=currency,
+            )
+        return accounts if ok else None
+
+    def securities(self, data: Mapping[str, Any], base: str) -> dict[str, Security] | None:
+        section = self.section(
+            data, "securities", "security, as [securities.<SYMBOL>] with its asset_class"
+        )
+        if section is None:
+            return None
+        leaves = self.leaf_classes
+        inner = self.inner_classes
+        securities: dict[str, Security] = {}
+        ok = True
+        for symbol, value in section.items():
+            path = ("securities", symbol)
+            table = self.table(value, path, "asset_class, identical_group, name and kind")
+            if table is None or not self.ident(symbol, path, "a symbol"):
+                ok = False
+                continue
+            self.check_keys(table, _SECURITY_KEYS, path)
+            asset_class = self.text(table, "asset_class", path, required=True)
+            if asset_class is not None and leaves is not None and asset_class not in leaves:
+                what = (
+                    f"'{asset_class}' is a parent class in [targets], not a leaf"
+                    if asset_class in inner
+                    else f"asset class '{asset_class}' is not in [targets]"
+                    f"{did_you_mean(asset_class, leaves)}"
+                )
+                self.problem(
+                    (*path, "asset_class"),
+                    what,
+                    f"use one of the leaf classes: {', '.join(leaves)} "
+                    "(or add the class to [targets])",
+                )
+                asset_class = None
+            group = self.text(table, "identical_group", path)
+            if group is not None and not group:
+                self.problem(
+                    (*path, "identical_group"),
+                    "identical_group is empty",
+                    "name the group of substantially identical securities, or remove the key",
+                )
+            kind = self.word(table, "kind", path, SECURITY_KINDS, "etf")
+            currency = self.currency(table, "currency", path, base)
+            if asset_class is None or kind is None or currency is None:
+                ok = False
+                continue
+            securities[symbol] = Security(
+                symbol=symbol,
+                asset_class=asset_class,
+                identical_group=group or None,
+                name=self.text(table, "name", path) or "",
+                kind=kind,
+                currency=currency,
+            )
+        return securities if ok else None
+
+    def targets(self, data: Mapping[str, Any]) -> TargetAllocation | None:
+        section = self.section(data, "targets", "asset class with its weight, e.g. bonds = 0.4")
+        if section is None:
+            return None
+        before = len(self.problems)
+        weights: dict[str, Decimal] = {}
+        parents: dict[str, str] = {}
+        defined: dict[str, KeyPath] = {}
+        self.target_level(section, ("targets",), None, Decimal(1), weights, parents, defined)
+        self.leaf_classes = tuple(name for name in defined if name not in self.inner_classes)
+        if len(self.problems) > before:
+            return None
+        total = sum(weights.values(), Decimal(0))
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            top = [
+                f"{name} {_plain(weight)}"
+                for name, value in section.items()
+                if (weight := _weight_of(value)) is not None
+            ]
+            self.problem(
+                ("targets",),
+                f"the target weights add up to {_plain(total)}, not 1 ({' + '.join(top)})",
+                "change the top-level weights in [targets] so that they add up to 1",
+            )
+            return None
+        return TargetAllocation(weights=weights, parents=parents)
+
+    def target_level(
+        self,
+        table: Mapping[str, Any],
+        path: KeyPath,
+        parent: str | None,
+        scale: Decimal,
+        weights: dict[str, Decimal],
+        parents: dict[str, str],
+        defined: dict[str, KeyPath],
+    ) -> Decimal:
+        """Read one level of the class tree; return the sum of its (relative) weights."""
+        total = Decimal(0)
+        for name, value in table.items():
+            if parent is not None and name == "weight":
+                continue
+            child = (*path, name)
+            if name == "weight":
+                self.problem(
+                    child,
+                    "'weight' is not a class name; a top-level class's weight is its value",
+                    "write the class as name = 0.3, or as a table [targets.name] with weight",
+                )
+                continue
+            if name in defined:
+                self.problem(
+                    child,
+                    f"asset class '{name}' appears twice, also at {_dotted(defined[name])}",
+                    "give every asset class a different name",
+                )
+                continue
+            defined[name] = child
+            if parent is not None:
+                parents[name] = parent
+            if isinstance(value, dict):
+                children = {k: v for k, v in value.items() if k != "weight"}
+                if children:
+                    self.inner_classes.add(name)
+                weight: Decimal | None = None
+                if "weight" not in value:
+                    self.problem(
+                        (*child, "weight"),
+                        f"[{_dotted(child)}] has no weight",
+                        f"add weight = <fraction of {parent or 'the portfolio'}> to "
+                        f"[{_dotted(child)}]",
+                    )
+                else:
+                    weight = self.number(value["weight"], (*child, "weight"), what="a weight")
+                if children:
+                    # walked even without a weight, so that its classes are known
+                    mark = len(self.problems)
+                    inner = self.target_level(
+                        children, child, name, scale * (weight or 0), weights, parents, defined
+                    )
+                    if (
+                        weight is not None
+                        and len(self.problems) == mark
+                        and abs(inner - 1) > WEIGHT_TOLERANCE
+                    ):
+                        shares = " + ".join(
+                            f"{k} {_plain(w)}"
+                            for k, v in children.items()
+                            if (w := _weight_of(v)) is not None
+                        )
+                        self.problem(
+                            child,
+                            f"the weights inside [{_dotted(child)}] add up to {_plain(inner)}, "
+                            f"not 1 ({shares}); they are fractions of {name}'s weight",
+                            f"change them so that they add up to 1 "
+                            f"(weight = {_plain(weight)} stays {name}'s share of the whole)",
+                        )
+                elif weight is not None:
+                    weights[name] = scale * weight
+            else:
+                weight = self.number(value, child, what="a weight")
+                if weight is not None:
+                    weights[name] = scale * weight
+            if weight is None:
+                continue
+            total += weight
+        return total
+
+    def policy(self, data: Mapping[str, Any]) -> Policy | None:
+        if "policy" not in data:
+            return Policy()
+        table = self.table(data["policy"], ("policy",), "absolute_band, relative_band, ...")
+        if table is None:
+            return None
+        defaults = Policy()
+        values: dict[str, Decimal] = {}
+        ok = True
+        for key in ("absolute_band", "relative_band", "cash_buffer"):
+            if key in table:
+                number = self.number(table[key], ("policy", key), what=key)
+                if number is None:
+                    ok = False
+                else:
+                    values[key] = number
+        months = defaults.review_months
+        if "review_months" in table:
+            raw = table["review_months"]
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+                self.problem(
+                    ("policy", "review_months"),
+                    f"review_months must be a whole number of months, 1 or more, got {_show(raw)}",
+                    "write e.g. review_months = 12",
+                )
+                ok = False
+            else:
+                months = raw
+        if not ok:
+            return None
+        return Policy(
+            absolute_band=values.get("absolute_band", defaults.absolute_band),
+            relative_band=values.get("relative_band", defaults.relative_band),
+            review_months=months,
+            cash_buffer=values.get("cash_buffer", defaults.cash_buffer),
+            extra={k: v for k, v in table.items() if k not in _POLICY_KEYS},
+        )
+
+
+def _weight_of(value: object) -> Decimal | None:
+    raw = value.get("weight") if isinstance(value, dict) else value
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None
+    try:
+        return dec(raw)
+    except ValueError:
+        return None
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 0.42, 1, 0.9."""
+    return format(value.normalize(), "f")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)

@@ -1,0 +1,73 @@
+"""PriceTable: the latest close on or before a day."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lotwise.model.prices import MissingPriceError, PriceTable
+from lotwise.model.transactions import Price
+
+FRI = date(2024, 3, 1)
+MON = date(2024, 3, 4)
+
+
+@pytest.fixture
+def table() -> PriceTable:
+    # given out of order on purpose
+    return PriceTable(
+        [
+            Price(MON, "VTI", Decimal("251.00")),
+            Price(FRI, "VTI", Decimal("250.10")),
+            Price(FRI, "BND", Decimal("72.00")),
+        ]
+    )
+
+
+def test_the_price_on_a_trading_day_is_that_day_close(table: PriceTable) -> None:
+    assert table.price_on("VTI", FRI) == Decimal("250.10")
+    assert table.price_on("VTI", MON) == Decimal("251.00")
+
+
+def test_a_day_without_a_price_takes_the_latest_before_it(table: PriceTable) -> None:
+    assert table.price_on("VTI", date(2024, 3, 2)) == Decimal("250.10")  # Saturday
+    assert table.price_on("VTI", date(2025, 1, 1)) == Decimal("251.00")
+    assert table.price_on("BND", MON) == Decimal("72.00")
+
+
+def test_a_day_before_the_first_price_is_missing(table: PriceTable) -> None:
+    with pytest.raises(MissingPriceError) as caught:
+        table.price_on("VTI", date(2024, 2, 29))
+    assert (caught.value.symbol, caught.value.day) == ("VTI", date(2024, 2, 29))
+    assert str(caught.value) == (
+        "no price for VTI on or before 2024-02-29 (its first price is on 2024-03-01). "
+        "Fix: add a row 2024-02-29,VTI,<closing price> to the prices file"
+    )
+
+
+def test_a_symbol_without_prices_is_missing(table: PriceTable) -> None:
+    with pytest.raises(LookupError, match="no price for VXUS") as caught:
+        table.price_on("VXUS", MON)
+    assert "add a row 2024-03-04,VXUS,<closing price> to the prices file" in str(caught.value)
+
+
+def test_what_the_table_holds(table: PriceTable) -> None:
+    assert table.has("VTI") and not table.has("VXUS")
+    assert table.symbols() == frozenset({"VTI", "BND"})
+    assert table.dates("VTI") == (FRI, MON)
+    assert table.last_date == MON
+    assert len(table) == 3
+
+
+def test_an_empty_table() -> None:
+    table = PriceTable()
+    assert table.last_date is None
+    assert table.symbols() == frozenset()
+
+
+def test_the_same_day_twice_must_agree() -> None:
+    PriceTable([Price(FRI, "VTI", Decimal("250.1")), Price(FRI, "VTI", Decimal("250.10"))])
+    with pytest.raises(ValueError, match="two prices for VTI on 2024-03-01"):
+        PriceTable([Price(FRI, "VTI", Decimal("250")), Price(FRI, "VTI", Decimal("251"))])

@@ -20,7 +20,9 @@ THREE_LOTS = """
 """
 
 
-def sold_lots(method: str, qty: int = 15, price: int = 250, extra: str = "") -> list[tuple[str, Decimal]]:
+def sold_lots(
+    method: str, qty: int = 15, price: int = 250, extra: str = ""
+) -> list[tuple[str, Decimal]]:
     hh = household({"taxable": ("me", "taxable", method)})
     book = replay(hh, journal(THREE_LOTS + f"2024-09-02 taxable sell X {qty} @{price} {extra}"))
     return [(d.lot_id, d.quantity) for d in book.disposals]

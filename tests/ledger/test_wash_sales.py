@@ -155,7 +155,9 @@ def test_spouse_purchase_in_any_account_washes_the_loss() -> None:
 
 
 def test_a_separate_taxpayer_such_as_a_trust_does_not_wash_the_loss() -> None:
-    hh = household({"mine": ("me", "taxable", "fifo"), "trust": ("family_trust", "taxable", "fifo")})
+    hh = household(
+        {"mine": ("me", "taxable", "fifo"), "trust": ("family_trust", "taxable", "fifo")}
+    )
     book = replay(hh, journal("""
         2024-01-10 mine buy X 10 @100
         2024-05-01 mine sell X 10 @90

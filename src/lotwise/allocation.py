@@ -5,7 +5,8 @@ shares of the household's total invested value plus positive cash balances (a ne
 balance, usually a journal imported without its deposits, is reported but not counted).
 Drift is weight minus target.  A class is outside its band when ``|drift|`` exceeds the
 smaller of the absolute band and the relative band times its target — the "5/25" rule:
-with bands 5 points and 25 %, a 40 % target tolerates 30–50 % at most but a 10 % target only 7.5–12.5 %.
+with bands 5 points and 25 %, a 40 % target tolerates 35–45 % and a 10 % target
+7.5–12.5 %.
 
 Example: target bonds 0.40 / stocks 0.60; holdings bonds $30k, stocks $70k: weights 0.30 and
 0.70, drift -0.10 and +0.10; the bonds band is min(0.05, 0.25 * 0.40) = 0.05, so both classes

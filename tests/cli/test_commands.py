@@ -1,0 +1,116 @@
+"""The `lotwise` commands, end to end on a temporary SQLite store and on files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lotwise.cli import app
+from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
+from lotwise.io import example_dir
+from lotwise.store import Store
+
+runner = CliRunner()
+EXAMPLE = example_dir()
+FILES = [
+    "--household", str(EXAMPLE / "household.toml"),
+    "--transactions", str(EXAMPLE / "transactions.csv"),
+    "--prices", str(EXAMPLE / "prices.csv"),
+]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "lotwise.sqlite")
+
+
+def test_demo_imports_once_and_shows_both_wash_sales(db: str) -> None:
+    code, out = run("demo", "--db", db, "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["imported"]["transactions"] == 1003 and data["wash_sales"] == 2
+    assert data["gains"]["2025"]["totals"]["all"]["wash_sale_adjustments"] == "1128.92"
+    code, out = run("demo", "--db", db, "--json")
+    assert json.loads(out)["imported"] == {"transactions": 0, "prices": 0}
+
+
+def test_demo_tables_are_readable(db: str) -> None:
+    code, out = run("demo", "--db", db)
+    assert code == 0, out
+    assert "Allocation against target" in out and "lost for good" in out
+
+
+def test_lots_work_statelessly_on_files() -> None:
+    code, out = run("lots", *FILES, "--as-of", "2026-06-30", "--json")
+    assert code == 0, out
+    lots = json.loads(out)["lots"]
+    assert lots and {"lot", "basis", "term", "days_to_long_term", "unrealized"} <= set(lots[0])
+
+
+def test_gains_json_has_the_form_8949_keys_and_csv_export(tmp_path: Path) -> None:
+    csv_path = tmp_path / "8949.csv"
+    code, out = run("gains", "--year", "2025", *FILES, "--json", "--csv", str(csv_path))
+    assert code == 0, out
+    data = json.loads(out)
+    required = {"account", "symbol", "quantity", "acquired", "sold", "proceeds", "basis",
+                "adjustment_code", "adjustment", "gain", "term"}
+    assert all(required <= set(row) for row in data["disposals"])
+    assert {row["adjustment_code"] for row in data["disposals"]} == {"W"}
+    assert len(data["wash_sales"]) == 2
+    assert csv_path.read_text().splitlines()[0].startswith("description,account,symbol")
+
+
+def test_holdings_on_the_store_after_init_and_import(db: str) -> None:
+    assert run("init", str(EXAMPLE / "household.toml"), "--db", db)[0] == 0
+    assert run("import", "transactions", str(EXAMPLE / "transactions.csv"), "--db", db)[0] == 0
+    assert run("import", "prices", str(EXAMPLE / "prices.csv"), "--db", db)[0] == 0
+    code, out = run("holdings", "--db", db, "--as-of", "2026-11-20", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert {c["asset_class"] for c in data["classes"]} >= {"us", "intl", "bonds", "equity"}
+
+
+def test_reimport_adds_nothing(db: str) -> None:
+    run("init", str(EXAMPLE / "household.toml"), "--db", db)
+    path = str(EXAMPLE / "transactions.csv")
+    run("import", "transactions", path, "--db", db)
+    code, out = run("import", "transactions", path, "--db", db, "--json")
+    assert json.loads(out)["added"] == 0 and json.loads(out)["skipped"] == 1003
+
+
+def test_a_file_with_one_impossible_sell_imports_nothing(db: str, tmp_path: Path) -> None:
+    run("init", str(EXAMPLE / "household.toml"), "--db", db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "date,account,action,symbol,quantity,price,fees,amount,lot,id,memo\n"
+        "2024-01-02,alex_taxable,buy,VTI,10,200,0,,,X1,\n"
+        "2024-02-02,alex_taxable,sell,VTI,11,210,0,,,X2,\n"
+    )
+    code, out = run("import", "transactions", str(bad), "--db", db)
+    assert code == 2
+    assert "bad.csv:3" in out and "'quantity'" in out and "only 10 held" in out
+    with Store.open(f"sqlite:///{db}") as store:
+        assert store.transactions("rivera") == []
+
+
+def test_future_as_of_is_refused() -> None:
+    code, out = run("lots", *FILES, "--as-of", "2999-01-01")
+    assert code == 2 and "in the future" in out
+
+
+def test_store_without_household_says_what_to_do(db: str) -> None:
+    code, out = run("lots", "--db", db)
+    assert code == 2 and "lotwise init" in out
+
+
+def test_transactions_without_household_file_is_refused() -> None:
+    code, out = run("lots", "--transactions", str(EXAMPLE / "transactions.csv"))
+    assert code == 2 and "--household" in out

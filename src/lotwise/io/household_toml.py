@@ -47,6 +47,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from datetime import date as date_type
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -60,6 +61,7 @@ from lotwise.model.household import (
     Household,
     Owner,
     Policy,
+    ScheduledPurchase,
     Security,
     TargetAllocation,
 )
@@ -87,9 +89,12 @@ _TOP_KEYS = (
     "targets",
     "policy",
     "tax",
+    "scheduled",
 )
 _OWNER_KEYS = ("name", "spouse", "filing_status", "tax_residence")
-_ACCOUNT_KEYS = ("owner", "type", "lot_method", "name", "currency")
+_ACCOUNT_KEYS = ("owner", "type", "lot_method", "name", "currency", "allowed", "fractional", "drip")
+_SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
+_EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
 _SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency")
 _POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
 
@@ -410,6 +415,18 @@ class _HouseholdReader:
         targets = self.targets(data)
         securities = self.securities(data, base or "USD")
         policy = self.policy(data)
+        scheduled: tuple[ScheduledPurchase, ...] = ()
+        if accounts is not None and securities is not None:
+            scheduled = self.scheduled(data, accounts, securities)
+            for account in accounts.values():
+                for symbol in account.allowed:
+                    if symbol not in securities:
+                        self.problem(
+                            ("accounts", account.id, "allowed"),
+                            f"allowed names '{symbol}', which is not in [securities]"
+                            f"{did_you_mean(symbol, securities)}",
+                            f"add [securities.{symbol}] or remove it from the list",
+                        )
         tax: dict[str, Any] = {}
         if "tax" in data:
             tax = self.table(data["tax"], ("tax",), "the tax settings") or {}
@@ -435,6 +452,7 @@ class _HouseholdReader:
             base_currency=base,
             format_version=FORMAT_VERSION,
             tax=tax,
+            scheduled=scheduled,
         )
 
     def section(self, data: Mapping[str, Any], key: str, what: str) -> dict[str, Any] | None:
@@ -563,6 +581,9 @@ class _HouseholdReader:
             if owner is None or kind is None or method is None or currency is None:
                 ok = False
                 continue
+            allowed = self.symbols_list(table, path)
+            fractional = self.flag(table, "fractional", path, True)
+            drip = self.flag(table, "drip", path, None)
             accounts[account_id] = Account(
                 id=account_id,
                 owner=owner,
@@ -570,8 +591,100 @@ class _HouseholdReader:
                 lot_method=method,
                 name=self.text(table, "name", path) or "",
                 currency=currency,
+                allowed=allowed,
+                fractional=bool(fractional),
+                drip=drip,
             )
         return accounts if ok else None
+
+    def symbols_list(self, table: Mapping[str, Any], path: KeyPath) -> tuple[str, ...]:
+        value = table.get("allowed", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(
+                (*path, "allowed"),
+                f"allowed must be a list of symbols, got {_show(value)}",
+                'write allowed = ["FXAIX", "AGG"] (the securities this account may buy)',
+            )
+            return ()
+        return tuple(value)
+
+    def flag(
+        self, table: Mapping[str, Any], key: str, path: KeyPath, default: bool | None
+    ) -> bool | None:
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, bool):
+            self.problem(
+                (*path, key),
+                f"{key} must be true or false, got {_show(value)}",
+                f"write {key} = true or {key} = false",
+            )
+            return default
+        return value
+
+    def scheduled(
+        self,
+        data: Mapping[str, Any],
+        accounts: Mapping[str, Account],
+        securities: Mapping[str, Security],
+    ) -> tuple[ScheduledPurchase, ...]:
+        raw = data.get("scheduled", [])
+        if not isinstance(raw, list):
+            self.problem(
+                ("scheduled",),
+                "scheduled must be an array of tables",
+                "write each scheduled purchase as a [[scheduled]] table",
+            )
+            return ()
+        found: list[ScheduledPurchase] = []
+        for index, item in enumerate(raw):
+            path = ("scheduled", str(index))
+            if not isinstance(item, dict):
+                self.problem(
+                    path,
+                    "each scheduled purchase must be a table",
+                    "write it as [[scheduled]] with account, symbol, amount, next, every",
+                )
+                continue
+            self.check_keys(item, _SCHEDULED_KEYS, path)
+            account = self.text(item, "account", path, required=True)
+            symbol = self.text(item, "symbol", path, required=True)
+            if account is not None and account not in accounts:
+                self.problem(
+                    (*path, "account"),
+                    f"unknown account '{account}'{did_you_mean(account, accounts)}",
+                    "name an account of [accounts]",
+                )
+                continue
+            if symbol is not None and symbol not in securities:
+                self.problem(
+                    (*path, "symbol"),
+                    f"unknown symbol '{symbol}'{did_you_mean(symbol, securities)}",
+                    f"add [securities.{symbol}] or fix the symbol",
+                )
+                continue
+            amount = self.number(item.get("amount"), (*path, "amount"), what="amount")
+            nxt = item.get("next")
+            if not isinstance(nxt, date_type):
+                self.problem(
+                    (*path, "next"),
+                    f"next must be a date, got {_show(nxt)}",
+                    "write next = 2026-12-15 (no quotes)",
+                )
+                continue
+            every = item.get("every", "month")
+            if every not in _EVERY:
+                self.problem(
+                    (*path, "every"),
+                    f"every must be one of {one_of(_EVERY)}, got {_show(every)}",
+                    f'write every = "month" or {one_of(_EVERY)}',
+                )
+                continue
+            if account is None or symbol is None or amount is None:
+                continue
+            found.append(ScheduledPurchase(account, symbol, amount, nxt, _EVERY[every]))
+        return tuple(found)
 
     def securities(self, data: Mapping[str, Any], base: str) -> dict[str, Security] | None:
         section = self.section(

@@ -140,6 +140,7 @@ class _Disp:
         "kind",
         "lot_id",
         "order",
+        "pending",
         "proceeds",
         "qty",
         "reportable",
@@ -166,6 +167,7 @@ class _Disp:
         self.reportable = reportable
         self.free = lot.free
         self.order = order
+        self.pending: _Pending | None = None  # loss shares of this row still unmatched
 
     def freeze(self) -> Disposal:
         gain = ZERO if self.kind == "donation" else self.proceeds - self.basis + self.adjustment
@@ -422,6 +424,8 @@ class Replayer:
         )
 
     def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
+        """Cut ``shares`` off a disposal row; a loss still waiting for replacement shares is
+        shared between the two rows in proportion, so neither is adjusted beyond its loss."""
         part = _Disp.__new__(_Disp)
         for name in _Disp.__slots__:
             setattr(part, name, getattr(disp, name))
@@ -434,6 +438,14 @@ class Replayer:
         disp.basis -= part.basis
         disp.proceeds -= part.proceeds
         disp.adjustment -= part.adjustment
+        part.pending = None
+        waiting = disp.pending
+        if waiting is not None and waiting.qty > 0:
+            moved = _Pending(part, waiting.qty * fraction, waiting.loss_per_share)
+            waiting.qty -= moved.qty
+            part.pending = moved
+            queue = self.pending[self._key(disp.account, disp.symbol)]
+            queue.insert(queue.index(waiting) + 1, moved)
         self.disposals.append(part)
         disp.acq.pieces.append(part)
         return part
@@ -471,6 +483,7 @@ class Replayer:
                             continue
                         self._match(pend, piece, min(pend.qty, piece.qty))
             if pend.qty > 0:
+                disp.pending = pend
                 self.pending.setdefault(key, deque()).append(pend)
 
     # -- handlers -----------------------------------------------------------------

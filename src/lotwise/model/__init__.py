@@ -11,6 +11,7 @@ from lotwise.model.household import (
     Household,
     Owner,
     Policy,
+    ScheduledPurchase,
     Security,
     TargetAllocation,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "Owner",
     "Policy",
     "Price",
+    "ScheduledPurchase",
     "Security",
     "TargetAllocation",
     "Term",

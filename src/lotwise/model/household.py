@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -52,12 +53,34 @@ class Owner:
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """An account.  ``allowed`` lists the securities it may buy (a 401(k) fund menu; empty:
+    any security of the household); ``fractional`` says whether it can trade fractions of a
+    share; ``drip`` whether dividends are reinvested (``None``: judged from the journal)."""
+
     id: str
     owner: str
     type: AccountType
     lot_method: str = "fifo"
     name: str = ""
     currency: str = "USD"
+    allowed: tuple[str, ...] = ()
+    fractional: bool = True
+    drip: bool | None = None
+
+    def may_buy(self, symbol: str) -> bool:
+        return not self.allowed or symbol in self.allowed
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPurchase:
+    """A purchase that happens by itself (payroll 401(k) contribution, automatic investment),
+    every ``every_days`` days from ``next`` on.  The wash-sale guard counts it."""
+
+    account: str
+    symbol: str
+    amount: Decimal
+    next: date
+    every_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +151,7 @@ class Household:
     base_currency: str = "USD"
     format_version: int = 1
     tax: Mapping[str, object] = field(default_factory=dict)  # raw [tax] table, see docs/tax.md
+    scheduled: tuple[ScheduledPurchase, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("owners", "accounts", "securities"):

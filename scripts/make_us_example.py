@@ -78,6 +78,7 @@ filing_status = "married_joint"
 name = "Alex brokerage"
 owner = "alex"
 type = "taxable"              # lot_method defaults to fifo
+fractional = false            # this broker trades whole shares only
 
 [accounts.sam_taxable]
 name = "Sam brokerage"
@@ -94,6 +95,7 @@ type = "traditional"
 name = "Sam 401(k)"
 owner = "sam"
 type = "traditional"
+allowed = ["FXAIX", "AGG", "IXUS"]   # the plan's fund menu
 
 [accounts.alex_roth]
 name = "Alex Roth IRA"
@@ -166,6 +168,43 @@ reit = 0.1
 absolute_band = 0.05
 relative_band = 0.25
 review_months = 12
+# Planning policy (docs/plan.md): rebalance back inside the bands, keep short-term gain
+# lots that turn long-term within 30 days, pay a 2 basis-point half-spread per trade.
+rebalance_to = "band"
+protect_days = 30
+spread_bps = 2
+location = { bonds = ["traditional", "hsa", "roth", "taxable"], reit = ["traditional", "roth", "hsa", "taxable"] }
+
+# Sam's payroll contributions buy FXAIX twice a month: the wash-sale guard counts them.
+[[scheduled]]
+account = "sam_401k"
+symbol = "FXAIX"
+amount = 750
+next = 2026-11-30
+every = "half_month"
+
+# The couple's other income, for the tax computation (docs/tax.md).
+[tax]
+state_rate = 0.05
+state_mode = "marginal"
+
+[tax.years.2024]
+ordinary_income = 204000
+qualified_dividends = 2900
+ordinary_dividends = 3600
+interest = 850
+
+[tax.years.2025]
+ordinary_income = 212000
+qualified_dividends = 3300
+ordinary_dividends = 4100
+interest = 900
+
+[tax.years.2026]
+ordinary_income = 219000
+qualified_dividends = 3700
+ordinary_dividends = 4500
+interest = 950
 """
 
 

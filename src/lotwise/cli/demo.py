@@ -18,6 +18,7 @@ from lotwise.io import example_dir
 from lotwise.report.gains import gain_rows, totals
 from lotwise.report.holdings import holdings_rows
 from lotwise.report.lots import lot_rows
+from lotwise.tax.report import render_tax_report
 
 
 @app.command("demo")
@@ -34,6 +35,7 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
     lots = lot_rows(ctx.book, ctx.prices, ctx.as_of)
     years = sorted({d.sold.year for d in ctx.book.disposals if d.reportable})
     gains = {year: gain_rows(ctx.book, year) for year in years}
+    tax_view, tax_json = render_tax_report(ctx.household, ctx.book, ctx.as_of.year, ctx.as_of)
     if json_out:
         print_json({
             "household_id": hid,
@@ -44,6 +46,7 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
             "gains": {str(y): {"disposals": rows, "totals": totals(rows)}
                       for y, rows in gains.items()},
             "wash_sales": len(ctx.book.wash_sales),
+            "tax": tax_json,
         })
         return
     console.rule(f"lotwise demo — household [bold]{hid}[/] in {store_url(db)}")
@@ -67,3 +70,4 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
         for w in ctx.book.wash_sales
     ]
     console.print(table(washes, list(washes[0]) if washes else ["sold"], "Wash sales"))
+    console.print(tax_view)

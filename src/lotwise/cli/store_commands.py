@@ -21,7 +21,12 @@ from lotwise.errors import InputError, Problem, Source
 from lotwise.io import parse_household, read_prices, read_transactions
 from lotwise.io.household_toml import read_text
 from lotwise.ledger import replay
-from lotwise.store import ImportResult, Store
+from lotwise.ledger.book import Book
+from lotwise.model.household import Household
+from lotwise.store import CarryforwardRow, ImportResult, Store
+from lotwise.tax.params import available_years
+from lotwise.tax.profile import parse_tax_profile
+from lotwise.tax.realized import carryforward_chain
 
 import_app = typer.Typer(help="Import transactions or prices into the store.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -49,8 +54,30 @@ def import_transactions_file(
     result = store.import_transactions(
         hid, new, file_name=str(path), file_sha256=hashlib.sha256(data).hexdigest()
     )
-    store.save_book(hid, replay(household, store.transactions(hid)))
+    book = replay(household, store.transactions(hid))
+    store.save_book(hid, book)
+    save_carryforwards(store, hid, household, book)
     return hid, result
+
+
+def save_carryforwards(store: Store, household_id: str, household: Household, book: Book) -> None:
+    """Persist each tax unit's capital-loss carryovers year by year (Schedule D worksheet),
+    from the first year of the household's tax profile to the last year with a disposal."""
+    if not household.tax:
+        return
+    profile = parse_tax_profile(household)
+    years = profile.profile_years()
+    if not years:
+        return
+    last = max([years[-1], *(d.sold.year for d in book.disposals)])
+    last = min(last, max(available_years()))
+    rows = carryforward_chain(household, book.disposals, range(years[0], last + 1),
+                              profile=profile)
+    store.save_carryforwards(household_id, [
+        CarryforwardRow(r.unit_key, r.year + 1, r.carry_out_short, r.carry_out_long,
+                        source=f"carryover worksheet {r.year}")
+        for r in rows
+    ])
 
 
 def import_prices_file(store: Store, path: Path) -> ImportResult:

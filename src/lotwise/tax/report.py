@@ -1,0 +1,131 @@
+"""The ``lotwise tax`` report as a pure function: a household and its book in, Rich and JSON out.
+
+For each tax unit: gains realized so far in the year by term, carryovers in and out,
+the projected tax for the year (the full-year income profile with the gains realized up to
+``as_of``) with its line-by-line breakdown, the marginal rates and the 0 % bracket room.
+Carryovers into the year come from :func:`~lotwise.tax.realized.carryforward_chain` run from
+the household's first profile year, so past years' realized losses flow forward.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+
+from lotwise.model.household import Household
+from lotwise.model.numbers import money
+from lotwise.tax.marginal import marginal_rates, zero_rate_room
+from lotwise.tax.profile import parse_tax_profile
+from lotwise.tax.realized import carryforward_chain
+
+if TYPE_CHECKING:
+    from lotwise.ledger.book import Book
+
+
+def _m(value: Decimal) -> str:
+    return str(money(value))
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{(rate * 100).quantize(Decimal('0.01'))} %"
+
+
+def render_tax_report(
+    household: Household, book: Book, year: int, as_of: date
+) -> tuple[RenderableType, dict[str, Any]]:
+    """The report for ``year`` as of ``as_of``: (Rich renderable, JSON-ready dict)."""
+    profile = parse_tax_profile(household)
+    earlier = [y for y in profile.profile_years() if y <= year]
+    start = min(earlier) if earlier else year
+    disposals = tuple(d for d in book.disposals if d.sold <= as_of)
+    rows = [
+        r
+        for r in carryforward_chain(household, disposals, range(start, year + 1), profile=profile)
+        if r.year == year
+    ]
+
+    units_json: list[dict[str, Any]] = []
+    renderables: list[RenderableType] = []
+    summary = Table(title=f"Tax {year} as of {as_of.isoformat()}")
+    summary.add_column("Tax unit", style="cyan")
+    summary.add_column("Status")
+    summary.add_column("Realized ST", justify="right")
+    summary.add_column("Realized LT", justify="right")
+    summary.add_column("Carry in ST/LT", justify="right")
+    summary.add_column("Carry out ST/LT", justify="right")
+    summary.add_column("Income tax", justify="right")
+    summary.add_column("NIIT", justify="right")
+    summary.add_column("State", justify="right")
+    summary.add_column("Total", justify="right")
+    summary.add_column("0 % room", justify="right")
+    rates_table = Table(title="Marginal rates (per next dollar)")
+    for name in ("Tax unit", "ST gain", "LT gain", "ST loss value", "LT loss value"):
+        rates_table.add_column(name, justify="right" if name != "Tax unit" else "left")
+
+    for row in rows:
+        unit = profile.unit(row.unit_key)
+        res = row.result
+        pos = res.position
+        rates = marginal_rates(pos)
+        room = zero_rate_room(pos)
+        breakdown = res.breakdown()
+        summary.add_row(
+            unit.key,
+            unit.status.value,
+            f"{money(row.short_realized):,}",
+            f"{money(row.long_realized):,}",
+            f"{money(row.carry_in_short):,} / {money(row.carry_in_long):,}",
+            f"{money(row.carry_out_short):,} / {money(row.carry_out_long):,}",
+            f"{money(res.income_tax):,}",
+            f"{money(res.niit):,}",
+            f"{money(res.state_tax):,}",
+            f"{money(res.total):,}",
+            f"{money(room):,}",
+        )
+        rates_table.add_row(
+            unit.key,
+            _pct(rates.short_gain),
+            _pct(rates.long_gain),
+            _pct(rates.short_loss),
+            _pct(rates.long_loss),
+        )
+        renderables.append(breakdown.to_rich(title=f"{unit.key}: tax computation {year}"))
+        notes = []
+        if row.profile_year != year:
+            notes.append(f"no profile for {year}: the amounts of {row.profile_year} are used")
+        units_json.append(
+            {
+                "tax_unit": unit.key,
+                "members": list(unit.members),
+                "filing_status": unit.status.value,
+                "profile_year": row.profile_year,
+                "notes": notes,
+                "realized": {"short": _m(row.short_realized), "long": _m(row.long_realized)},
+                "carryforward_in": {"short": _m(row.carry_in_short), "long": _m(row.carry_in_long)},
+                "carryforward_out": {
+                    "short": _m(row.carry_out_short),
+                    "long": _m(row.carry_out_long),
+                },
+                "tax": {
+                    "income_tax": _m(res.income_tax),
+                    "niit": _m(res.niit),
+                    "state": _m(res.state_tax),
+                    "total": _m(res.total),
+                },
+                "marginal": rates.to_json(),
+                "zero_rate_room": _m(room),
+                "breakdown": breakdown.to_json(),
+            }
+        )
+
+    data: dict[str, Any] = {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "projection": "full-year income profile with gains realized up to as_of",
+        "units": units_json,
+    }
+    return Group(summary, rates_table, *renderables), data

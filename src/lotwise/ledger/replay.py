@@ -322,8 +322,10 @@ class Replayer:
                          f"use one of {', '.join(relief.names())}") from None
         if relief.averages(name) and len(lots) > 1:
             total_basis = sum((lot.basis for lot in lots), ZERO)
+            total_adj = sum((lot.wash_adj for lot in lots), ZERO)
             for lot in lots:
                 lot.basis = total_basis * lot.qty / held
+                lot.wash_adj = total_adj * lot.qty / held
         ctx = relief.SaleContext(txn.date, proceeds / quantity if quantity else ZERO, txn.lots)
         try:
             chosen = method(lots, quantity, ctx)
@@ -424,25 +426,34 @@ class Replayer:
         )
 
     def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
-        """Cut ``shares`` off a disposal row; a loss still waiting for replacement shares is
-        shared between the two rows in proportion, so neither is adjusted beyond its loss."""
+        """Cut ``shares`` off a disposal row (a replacement already sold, matched in part).
+
+        The piece cut off takes the row's loss shares still waiting for a replacement first,
+        so share counts stay exact and neither row can be adjusted beyond its own loss."""
         part = _Disp.__new__(_Disp)
         for name in _Disp.__slots__:
             setattr(part, name, getattr(disp, name))
+        waiting = disp.pending
+        unmatched = waiting.qty if waiting is not None and waiting.qty > 0 else ZERO
+        # The piece cut off takes the row's still-unmatched loss shares first, so share counts
+        # stay exact; money is shared by shares, and the adjustment by matched shares.
+        part_unmatched = min(unmatched, shares)
+        matched = disp.qty - unmatched
         fraction = shares / disp.qty
         part.qty = shares
         part.basis = disp.basis * fraction
         part.proceeds = disp.proceeds * fraction
-        part.adjustment = disp.adjustment * fraction
+        part.adjustment = (
+            disp.adjustment * (shares - part_unmatched) / matched if matched else ZERO
+        )
         disp.qty -= shares
         disp.basis -= part.basis
         disp.proceeds -= part.proceeds
         disp.adjustment -= part.adjustment
         part.pending = None
-        waiting = disp.pending
-        if waiting is not None and waiting.qty > 0:
-            moved = _Pending(part, waiting.qty * fraction, waiting.loss_per_share)
-            waiting.qty -= moved.qty
+        if waiting is not None and part_unmatched > 0:
+            moved = _Pending(part, part_unmatched, waiting.loss_per_share)
+            waiting.qty -= part_unmatched
             part.pending = moved
             queue = self.pending[self._key(disp.account, disp.symbol)]
             queue.insert(queue.index(waiting) + 1, moved)

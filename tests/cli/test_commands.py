@@ -82,7 +82,7 @@ def test_reimport_adds_nothing(db: str) -> None:
     run("init", str(EXAMPLE / "household.toml"), "--db", db)
     path = str(EXAMPLE / "transactions.csv")
     run("import", "transactions", path, "--db", db)
-    code, out = run("import", "transactions", path, "--db", db, "--json")
+    _code, out = run("import", "transactions", path, "--db", db, "--json")
     assert json.loads(out)["added"] == 0 and json.loads(out)["skipped"] == 1003
 
 
@@ -114,3 +114,47 @@ def test_store_without_household_says_what_to_do(db: str) -> None:
 def test_transactions_without_household_file_is_refused() -> None:
     code, out = run("lots", "--transactions", str(EXAMPLE / "transactions.csv"))
     assert code == 2 and "--household" in out
+
+
+def test_demo_ends_with_a_verified_plan_in_the_decision_log(db: str) -> None:
+    code, out = run("demo", "--db", db, "--json")
+    assert code == 0, out
+    plan = json.loads(out)["plan"]
+    assert plan["verification"]["ok"] and plan["trades"]
+    code, out = run("plans", "--db", db, "--json")
+    assert [row["id"] for row in json.loads(out)] == [plan["id"]]
+    code, out = run("plans", "show", plan["id"], "--db", db, "--json")
+    shown = json.loads(out)
+    assert shown["inputs_hash"] == plan["inputs_hash"]
+    assert len(shown["trades"]) == len(plan["trades"])
+    assert all(r["rationale"] for r in shown["reasons"]["trades"])
+
+
+def test_plan_on_files_with_a_contribution_writes_orders(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    code, out = run("plan", *FILES, "--contribution", "alex_taxable=5000", "--json",
+                    "--csv", str(orders))
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["verification"]["ok"] and data["id"] is None  # files: nothing recorded
+    assert any(t["account"] == "alex_taxable" and t["action"] == "buy" for t in data["trades"])
+    header = orders.read_text().splitlines()[0]
+    assert header == "account,action,symbol,quantity,lot,acquired,est_price,est_value,est_gain,term"
+
+
+def test_plan_frontier_and_bad_flows() -> None:
+    code, out = run("plan", *FILES, "--to", "target", "--frontier", "--json")
+    assert code == 0, out
+    assert json.loads(out)["frontier"][-1]["tax_budget"] == "none"
+    code, out = run("plan", *FILES, "--withdrawal", "alex_taxable=abc")
+    assert code == 2 and "ACCOUNT=AMOUNT" in out
+    code, out = run("plan", *FILES, "--contribution", "nobody=100")
+    assert code == 2 and "unknown account" in out
+
+
+def test_drift_says_whether_a_rebalance_is_due() -> None:
+    code, out = run("drift", *FILES, "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["rebalance_due"] == bool(data["outside_band"])
+    assert {c["asset_class"] for c in data["classes"]} >= {"us", "bonds"}

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from lotwise.cli import book_commands, demo, store_commands, tax_command
+from lotwise.cli import book_commands, demo, plan_commands, store_commands, tax_command
 
-__all__ = ["book_commands", "demo", "store_commands", "tax_command"]
+__all__ = ["book_commands", "demo", "plan_commands", "store_commands", "tax_command"]

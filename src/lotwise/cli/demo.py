@@ -7,14 +7,20 @@ each year's realized gains with their wash sales, and the year's tax position.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from lotwise.allocation import allocation
 from lotwise.cli.app import app
 from lotwise.cli.book_commands import GAIN_COLUMNS, LOT_COLUMNS, print_holdings
 from lotwise.cli.context import load_context, open_store, store_url
 from lotwise.cli.options import AsOfOpt, DbOpt, JsonOpt, as_date
 from lotwise.cli.output import console, friendly_errors, print_json, table
+from lotwise.cli.plan_commands import print_plan
 from lotwise.cli.store_commands import import_prices_file, import_transactions_file, init_household
 from lotwise.io import example_dir
+from lotwise.plan import make_plan
+from lotwise.plan.options import options_from_policy
+from lotwise.plan.output import plan_json, plan_record
 from lotwise.report.gains import gain_rows, totals
 from lotwise.report.holdings import holdings_rows
 from lotwise.report.lots import lot_rows
@@ -36,6 +42,12 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
     years = sorted({d.sold.year for d in ctx.book.disposals if d.reportable})
     gains = {year: gain_rows(ctx.book, year) for year in years}
     tax_view, tax_json = render_tax_report(ctx.household, ctx.book, ctx.as_of.year, ctx.as_of)
+    # The main job: what to trade today (a calendar review, so a rebalance is considered).
+    plan = make_plan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
+                     options_from_policy(ctx.household, review=True))
+    record = plan_record(plan, datetime.now(UTC))
+    with open_store(db) as store:
+        store.save_plan(record)
     if json_out:
         print_json({
             "household_id": hid,
@@ -47,6 +59,7 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
                       for y, rows in gains.items()},
             "wash_sales": len(ctx.book.wash_sales),
             "tax": tax_json,
+            "plan": plan_json(plan, record.id),
         })
         return
     console.rule(f"lotwise demo — household [bold]{hid}[/] in {store_url(db)}")
@@ -71,3 +84,6 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
     ]
     console.print(table(washes, list(washes[0]) if washes else ["sold"], "Wash sales"))
     console.print(tax_view)
+    console.rule("What to trade today")
+    print_plan(plan, record.id)
+    console.print("See it again with `lotwise plans show " + record.id + "`.")

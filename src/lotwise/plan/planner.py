@@ -1,0 +1,725 @@
+"""Making a plan: from the book of record to a verified trade list with reasons.
+
+1. **Drift.**  Value the household (:func:`lotwise.allocation.allocation`).  If no class is
+   outside its band and no calendar review is due, the plan only places cash flows: sales
+   are then priced at a dollar per dollar, so they happen only to raise a withdrawal.
+2. **Model.**  Every open lot with a price becomes a sell variable, every (account,
+   security the account may buy) a buy variable (:mod:`lotwise.plan.optimizer`).  A lot's
+   sale costs its tax (gain per dollar × the tax unit's marginal rate for its term), the
+   spread, and an asset-location term; inside a traditional, Roth or HSA account it costs no
+   tax, which is why those accounts absorb rebalancing first.  Losses: when the plan is not
+   harvesting, a loss lot is merely preferred to a gain lot (a tiny credit per dollar of
+   loss), so the plan never sells more than it needs; with harvesting the loss is valued at
+   the unit's exact marginal loss value (:func:`lotwise.tax.marginal.marginal_rates`).
+3. **Rules.**  The wash-sale guard (:mod:`lotwise.plan.guard`) removes loss sales and
+   purchases that would be wash sales; ``short_term_gains = false`` removes short-term gain
+   lots; ``protect_days`` keeps short-term gain lots that turn long-term soon.
+4. **Solve, re-linearise.**  The tax of a year is piecewise linear, so after each solve the
+   marginal rates are re-evaluated at the plan's own realized gains and the model solved
+   again (at most four times); the plan with the lowest *exact* objective is kept.
+5. **Round** to tradeable quantities (whole shares where the account needs them), keeping
+   every account's cash at or above its floor.
+6. **Verify** by replaying the plan through the same ledger and tax code
+   (:mod:`lotwise.plan.verify`), and explain each trade.
+
+Example: the bundled household with a $10,000 contribution to Alex's taxable account and US
+stocks 6 points over target buys bonds with the contribution, sells US stocks inside the
+IRA and buys international there, and sells nothing in the taxable accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+import numpy as np
+
+from lotwise.allocation import CASH, Allocation, allocation, band_for
+from lotwise.errors import InputError, Source
+from lotwise.ledger.book import Book
+from lotwise.ledger.holding import long_term_from, term_on
+from lotwise.model.household import AccountType, Household
+from lotwise.model.lots import OpenLot, Term
+from lotwise.model.numbers import ZERO
+from lotwise.model.prices import MissingPriceError, PriceTable
+from lotwise.model.transactions import Transaction
+from lotwise.plan import trades as codes
+from lotwise.plan.guard import WashGuard, build_guard
+from lotwise.plan.optimizer import Model, Solution, solve
+from lotwise.plan.options import PlanOptions
+from lotwise.plan.taxes import tax_positions, total_tax
+from lotwise.plan.trades import LotSale, Trade
+from lotwise.plan.verify import Verification, verify_plan
+from lotwise.tax.federal import TaxPosition
+from lotwise.tax.marginal import MarginalRates, marginal_rates
+
+W_IN = 0.005  # per dollar of drift inside a band
+W_OUT = 1.0  # per dollar of drift beyond a band
+CASH_FLOW_ONLY_SELL = 1.0  # per dollar sold when no rebalance is due
+CHURN = 1e-5  # per dollar traded, so that equal plans prefer fewer trades
+LOSS_PREFERENCE = 1e-4  # per dollar of loss, when not harvesting
+LOCATION_STEP = 0.0002  # per dollar held one rank away from a class's preferred account type
+MAX_ROUNDS = 4
+SHARE_STEP = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class UnitTax:
+    unit: str
+    before: Decimal
+    after: Decimal
+    realized_short: Decimal
+    realized_long: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    household_id: str
+    as_of: date
+    mode: str  # "rebalance" or "cash_flows"
+    options: PlanOptions
+    trades: tuple[Trade, ...]
+    before: Allocation
+    after: Allocation
+    taxes: tuple[UnitTax, ...]
+    trading_costs: Decimal
+    notes: tuple[str, ...]
+    verification: Verification
+    inputs_hash: str
+    solver: dict[str, object]
+
+    @property
+    def tax_change(self) -> Decimal:
+        return sum((t.after - t.before for t in self.taxes), ZERO)
+
+
+@dataclass
+class _Lot:
+    lot: OpenLot
+    price: Decimal
+    value: float
+    gain_per_dollar: float
+    taxable: bool
+    term: Term
+    unit: str
+    group: str
+    class_index: int
+    account_index: int
+    sellable: bool
+    at_loss: bool  # sold today, after costs, at a loss
+
+
+@dataclass
+class _Buy:
+    account: str
+    symbol: str
+    price: Decimal
+    class_index: int
+    account_index: int
+    unit: str
+    group: str
+
+
+def make_plan(
+    household: Household,
+    transactions: Sequence[Transaction],
+    book: Book,
+    prices: PriceTable,
+    as_of: date,
+    options: PlanOptions,
+) -> Plan:
+    _check_flows(household, book, prices, as_of, options)
+    before = allocation(household, book, prices, as_of)
+    guard = build_guard(household, transactions, book, as_of)
+    rebalance = options.review or bool(before.outside_band) or options.rebalance_to == "target"
+    notes: list[str] = []
+    if not rebalance:
+        notes.append("every class is inside its band: the plan only places cash flows")
+
+    classes = [*household.targets.weights, CASH]
+    class_index = {c: i for i, c in enumerate(classes)}
+    accounts = list(household.accounts)
+    account_index = {a: i for i, a in enumerate(accounts)}
+    lots = _lots(household, book, prices, as_of, options, guard, class_index, account_index,
+                 notes)
+    buys = _buys(household, prices, as_of, guard, class_index, account_index, notes)
+    positions = tax_positions(household, book, as_of)
+
+    flows: dict[str, Decimal] = {}
+    for flow in options.flows:
+        flows[flow.account] = flows.get(flow.account, ZERO) + flow.amount
+    total = float(before.total + sum(flows.values(), ZERO))
+    class_value = np.zeros(len(classes))
+    for c in before.classes:
+        if c.leaf and c.asset_class in class_index:
+            class_value[class_index[c.asset_class]] = float(c.value)
+    cash_now = {a: book.cash.get(a, ZERO) for a in accounts}
+    class_value[class_index[CASH]] = float(
+        sum((max(v, ZERO) for v in cash_now.values()), ZERO) + sum(flows.values(), ZERO)
+    )
+    buffer = float(household.policy.cash_buffer)
+    targets = np.array([float(household.targets.weights.get(c, ZERO)) for c in classes]) * total
+    targets[class_index[CASH]] = buffer
+    bands = np.array([
+        float(band_for(household, household.targets.weights.get(c, ZERO))) for c in classes
+    ]) * total
+    if options.rebalance_to == "target":
+        w_in, w_out = W_OUT, W_OUT
+    else:
+        w_in, w_out = W_IN, W_OUT
+
+    location = _location_costs(household, classes)
+    account_type = [household.accounts[a].type for a in accounts]
+    sell_location = np.array([-location[(lot.class_index, account_type[lot.account_index])]
+                              for lot in lots])
+    buy_location = np.array([location[(b.class_index, account_type[b.account_index])]
+                             for b in buys])
+    spread = float(options.costs.spread)
+
+    def build(rates: dict[str, MarginalRates], budget: float | None) -> Model:
+        tax = np.array([_tax_per_dollar(lot, rates, options.harvest) for lot in lots])
+        exact_rate = np.array([_rate(lot, rates) for lot in lots])
+        sell_cost = tax + spread + CHURN + sell_location
+        if not rebalance:
+            sell_cost = sell_cost + CASH_FLOW_ONLY_SELL
+        held = {(lot.lot.account, lot.lot.symbol) for lot in lots}
+        buy_cost = np.array([
+            spread + CHURN + buy_location[i]
+            + (0.0 if (b.account, b.symbol) in held else 1e-6) + 1e-8 * i
+            for i, b in enumerate(buys)
+        ])
+        wash_sells, wash_buys = _wash_groups(lots, buys, options.harvest)
+        pair_sells, pair_buys = _pairs(lots, buys)
+        return Model(
+            n_classes=len(classes),
+            n_accounts=len(accounts),
+            total=total,
+            sell_value_ub=np.array([lot.value if lot.sellable else 0.0 for lot in lots]),
+            sell_cost=sell_cost,
+            sell_class=np.array([lot.class_index for lot in lots], dtype=np.int64),
+            sell_account=np.array([lot.account_index for lot in lots], dtype=np.int64),
+            sell_gain=np.array([lot.gain_per_dollar if lot.taxable else 0.0 for lot in lots]),
+            sell_tax_rate=exact_rate,
+            buy_cost=buy_cost,
+            buy_class=np.array([b.class_index for b in buys], dtype=np.int64),
+            buy_account=np.array([b.account_index for b in buys], dtype=np.int64),
+            class_value=class_value,
+            class_target=targets,
+            band=bands,
+            cash_class=class_index[CASH],
+            account_cash=np.array([float(cash_now[a] + flows.get(a, ZERO)) for a in accounts]),
+            account_floor=np.array([min(0.0, float(cash_now[a])) for a in accounts]),
+            # Keep the buffer, but never force sales to build cash the household lacks.
+            cash_buffer=min(buffer, float(sum(cash_now.values(), ZERO)
+                                          + sum(flows.values(), ZERO))),
+            spread=spread,
+            w_in=w_in,
+            w_out=w_out,
+            wash_sells=wash_sells,
+            wash_buys=wash_buys,
+            pair_sells=pair_sells,
+            pair_buys=pair_buys,
+            commission=float(options.costs.commission),
+            min_trade=float(options.costs.min_trade),
+            tax_budget=budget,
+            max_gain=float(options.max_gain) if options.max_gain is not None else None,
+        )
+
+    base_tax = total_tax(positions, {})
+    budget = float(options.tax_budget) if options.tax_budget is not None else None
+    rounds = 0
+    for _ in range(4):  # the budget is linear in the model; tighten it until it holds exactly
+        solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget)
+        spent = sum(total_tax(positions, _realized(lots, solution.sells)).values(), ZERO) - sum(
+            base_tax.values(), ZERO)
+        if options.tax_budget is None or spent <= options.tax_budget + Decimal("0.01"):
+            break
+        assert budget is not None
+        budget = max(0.0, budget - float(spent - options.tax_budget) - 1.0)
+
+    trades = _round_trades(household, lots, buys, solution, cash_now, flows, options)
+    _explain(trades, household, before, flows)
+    verification = verify_plan(household, transactions, book, prices, as_of, options, trades,
+                               positions)
+    taxes = tuple(
+        UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
+                *verification.realized.get(unit, (ZERO, ZERO)))
+        for unit in sorted(positions)
+    )
+    costs = sum((t.value * options.costs.spread for t in trades), ZERO) + (
+        options.costs.commission * len(trades)
+    )
+    return Plan(
+        household_id=household.id,
+        as_of=as_of,
+        mode="rebalance" if rebalance else "cash_flows",
+        options=options,
+        trades=tuple(trades),
+        before=before,
+        after=verification.after,
+        taxes=taxes,
+        trading_costs=costs,
+        notes=tuple(notes),
+        verification=verification,
+        inputs_hash=_inputs_hash(household, transactions, prices, as_of, options),
+        solver={
+            "rounds": rounds,
+            "mip": solution.mip,
+            "status": solution.status,
+            "lots": len(lots),
+            "buy_options": len(buys),
+        },
+    )
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+
+def _check_flows(household: Household, book: Book, prices: PriceTable, as_of: date,
+                 options: PlanOptions) -> None:
+    source = Source("plan request")
+    for flow in options.flows:
+        if flow.account not in household.accounts:
+            raise InputError.one(source, "account", f"unknown account '{flow.account}'",
+                                 f"use one of {', '.join(household.accounts)}")
+        if flow.amount >= 0:
+            continue
+        assets = book.cash.get(flow.account, ZERO) + sum(
+            (lot.quantity * prices.price_on(lot.symbol, as_of)
+             for lot in book.lots if lot.account == flow.account),
+            ZERO,
+        )
+        if -flow.amount > assets:
+            raise InputError.one(
+                source, "withdrawal",
+                f"withdrawal of {-flow.amount:,.2f} from '{flow.account}' exceeds its assets "
+                f"of {assets:,.2f}",
+                "withdraw at most the account's value, or split the withdrawal across accounts",
+            )
+    for flow in options.flows:
+        if flow.amount > 0 and not any(
+            household.accounts[flow.account].may_buy(s) and prices.has(s)
+            for s in household.securities
+        ):
+            raise InputError.one(
+                source, "contribution",
+                f"account '{flow.account}' may buy no security with a price, so the "
+                f"contribution cannot be invested",
+                f"add securities to accounts.{flow.account}.allowed, or prices for them",
+            )
+
+
+def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
+          options: PlanOptions, guard: WashGuard, class_index: dict[str, int],
+          account_index: dict[str, int], notes: list[str]) -> list[_Lot]:
+    out = []
+    blocked_groups: set[tuple[str, str]] = set()
+    for lot in book.lots:
+        account = household.accounts[lot.account]
+        price = prices.price_on(lot.symbol, as_of)
+        value = lot.quantity * price
+        if value <= 0:
+            continue
+        gain = (value - lot.basis) / value
+        term = term_on(lot.holding_start, as_of)
+        unit = household.tax_unit_key(account.owner)
+        group = household.group_of(lot.symbol)
+        security = household.securities.get(lot.symbol)
+        asset_class = security.asset_class if security else CASH
+        sellable = True
+        taxable = account.type.is_taxable
+        # A lot whose gain does not cover the cost of selling it is sold at a loss.
+        at_loss = gain < options.costs.spread + (options.costs.commission / value)
+        if taxable and at_loss and guard.loss_sale_blockers(unit, group):
+            sellable = False
+            if (unit, group) not in blocked_groups:
+                blocked_groups.add((unit, group))
+                why = guard.loss_sale_blockers(unit, group)[0].describe()
+                notes.append(f"loss lots of {group} ({unit}) are not sold: {why} — a sale at a "
+                             "loss now would be a wash sale")
+        if taxable and gain > 0 and term is Term.SHORT:
+            if not options.short_term_gains:
+                sellable = False
+            elif (long_term_from(lot.holding_start) - as_of).days <= options.protect_days:
+                sellable = False
+                notes.append(f"lot {lot.lot_id} ({lot.symbol}, {lot.account}) is kept: it turns "
+                             f"long-term on {long_term_from(lot.holding_start).isoformat()}")
+        out.append(_Lot(lot, price, float(value), float(gain), taxable, term, unit, group,
+                        class_index.get(asset_class, class_index[CASH]),
+                        account_index[lot.account], sellable, at_loss))
+    return out
+
+
+def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuard,
+          class_index: dict[str, int], account_index: dict[str, int],
+          notes: list[str]) -> list[_Buy]:
+    out = []
+    noted: set[tuple[str, str]] = set()
+    for account in household.accounts.values():
+        unit = household.tax_unit_key(account.owner)
+        for symbol, security in household.securities.items():
+            if not account.may_buy(symbol):
+                continue
+            try:
+                price = prices.price_on(symbol, as_of)
+            except MissingPriceError:
+                continue
+            group = security.group
+            if guard.buy_blockers(unit, group):
+                if (unit, group) not in noted:
+                    noted.add((unit, group))
+                    loss = guard.buy_blockers(unit, group)[0]
+                    notes.append(f"{group} is not bought for {unit}: {loss.describe()}; buying "
+                                 f"is allowed again from {loss.buy_allowed_from.isoformat()}")
+                continue
+            out.append(_Buy(account.id, symbol, price, class_index[security.asset_class],
+                            account_index[account.id], unit, group))
+    return out
+
+
+_TAX_INEFFICIENT = ("bond", "reit", "real_estate", "fixed", "income", "tips")
+
+
+def _location_costs(
+    household: Household, classes: list[str]
+) -> dict[tuple[int, AccountType], float]:
+    """Per-dollar cost of holding each class in each account type.
+
+    ``[policy] location = { bonds = ["traditional", "roth", "taxable"], ... }`` ranks the
+    account types per class; unranked classes follow the usual rule: tax-inefficient classes
+    (bonds, REITs, by name) prefer tax-deferred accounts, the rest prefer Roth, then taxable.
+    """
+    configured = household.policy.extra.get("location", {})
+    ranks: dict[tuple[int, AccountType], float] = {}
+    for index, name in enumerate(classes):
+        order: list[str]
+        if isinstance(configured, dict) and isinstance(configured.get(name), list):
+            order = [str(t) for t in configured[name]]
+        elif any(word in name.lower() for word in _TAX_INEFFICIENT):
+            order = ["traditional", "hsa", "roth", "taxable"]
+        else:
+            order = ["roth", "hsa", "taxable", "traditional"]
+        for kind in AccountType:
+            rank = order.index(kind.value) if kind.value in order else len(order)
+            ranks[(index, kind)] = LOCATION_STEP * rank if name != CASH else 0.0
+    return ranks
+
+
+def _rate(lot: _Lot, rates: dict[str, MarginalRates]) -> float:
+    if not lot.taxable:
+        return 0.0
+    r = rates[lot.unit]
+    if lot.gain_per_dollar >= 0:
+        return float(r.short_gain if lot.term is Term.SHORT else r.long_gain)
+    return float(r.short_loss if lot.term is Term.SHORT else r.long_loss)
+
+
+def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], harvest: bool) -> float:
+    if not lot.taxable:
+        return 0.0
+    if lot.gain_per_dollar < 0 and not harvest:
+        return LOSS_PREFERENCE * lot.gain_per_dollar
+    return _rate(lot, rates) * lot.gain_per_dollar
+
+
+def _wash_groups(lots: list[_Lot], buys: list[_Buy], harvest: bool
+                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    loss_lots: dict[tuple[str, str], list[int]] = {}
+    for i, lot in enumerate(lots):
+        if lot.taxable and lot.sellable and lot.at_loss:
+            loss_lots.setdefault((lot.unit, lot.group), []).append(i)
+    group_buys: dict[tuple[str, str], list[int]] = {}
+    for k, b in enumerate(buys):
+        if (b.unit, b.group) in loss_lots:
+            group_buys.setdefault((b.unit, b.group), []).append(k)
+    keys = sorted(group_buys)
+    return (
+        [np.array(loss_lots[key], dtype=np.int64) for key in keys],
+        [np.array(group_buys[key], dtype=np.int64) for key in keys],
+    )
+
+
+def _pairs(lots: list[_Lot], buys: list[_Buy]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    sells: dict[tuple[str, str], list[int]] = {}
+    for i, lot in enumerate(lots):
+        sells.setdefault((lot.lot.account, lot.lot.symbol), []).append(i)
+    purchases: dict[tuple[str, str], list[int]] = {}
+    for k, b in enumerate(buys):
+        purchases.setdefault((b.account, b.symbol), []).append(k)
+    keys = sorted(set(sells) | set(purchases))
+    return (
+        [np.array(sells.get(key, []), dtype=np.int64) for key in keys],
+        [np.array(purchases.get(key, []), dtype=np.int64) for key in keys],
+    )
+
+
+# -- the linearise-and-resolve loop --------------------------------------------------------
+
+
+def _solve_linearised(
+    build: Callable[[dict[str, MarginalRates], float | None], Model],
+    lots: list[_Lot],
+    positions: dict[str, TaxPosition],
+    base_tax: dict[str, Decimal],
+    budget: float | None,
+) -> tuple[Solution, int]:
+    """Solve, re-evaluate the marginal rates at the plan's own realized gains, solve again;
+    keep the plan with the lowest exact objective."""
+    best: tuple[float, Solution] | None = None
+    realized: dict[str, tuple[Decimal, Decimal]] = {}
+    rounds = 0
+    for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
+        rates = {
+            u: marginal_rates(_shifted(pos, realized.get(u, (ZERO, ZERO))))
+            for u, pos in positions.items()
+        }
+        model = build(rates, budget)
+        solution = solve(model)
+        new_realized = _realized(lots, solution.sells)
+        exact = _exact_objective(model, solution, positions, new_realized, base_tax)
+        if best is None or exact < best[0] - 1e-6:
+            best = (exact, solution)
+        if _close(new_realized, realized):
+            break
+        realized = new_realized
+    assert best is not None
+    return best[1], rounds
+
+
+def _shifted(pos: TaxPosition, extra: tuple[Decimal, Decimal]) -> TaxPosition:
+    return pos.with_gains(*extra)
+
+
+def _realized(lots: list[_Lot], sells: np.ndarray) -> dict[str, tuple[Decimal, Decimal]]:
+    out: dict[str, list[float]] = {}
+    for lot, sold in zip(lots, sells, strict=True):
+        if lot.taxable and sold > 0:
+            pair = out.setdefault(lot.unit, [0.0, 0.0])
+            pair[0 if lot.term is Term.SHORT else 1] += lot.gain_per_dollar * float(sold)
+    return {u: (_dec(round(s, 2)), _dec(round(g, 2)))
+            for u, (s, g) in out.items()}
+
+
+def _close(a: dict[str, tuple[Decimal, Decimal]], b: dict[str, tuple[Decimal, Decimal]]) -> bool:
+    keys = set(a) | set(b)
+    zero = (ZERO, ZERO)
+    return all(
+        abs(a.get(k, zero)[i] - b.get(k, zero)[i]) <= 1 for k in keys for i in (0, 1)
+    )
+
+
+def _exact_objective(model: Model, solution: Solution, positions: dict[str, TaxPosition],
+                     realized: dict[str, tuple[Decimal, Decimal]],
+                     base_tax: dict[str, Decimal]) -> float:
+    after = total_tax(positions, realized)
+    tax = float(sum((after[u] - base_tax[u] for u in after), ZERO))
+    trading = model.spread * float(solution.sells.sum() + solution.buys.sum())
+    dev = np.abs(solution.deviation)
+    inside = np.minimum(dev, model.band)
+    drift = model.w_in * float(inside.sum()) + model.w_out * float((dev - inside).sum())
+    return tax + trading + drift
+
+
+# -- from dollars to orders ---------------------------------------------------------------
+
+
+def _dec(value: float | np.floating[Any]) -> Decimal:
+    """A solver float as a Decimal, through its shortest repr (0.1 stays 0.1)."""
+    return Decimal(repr(float(value)))
+
+
+def _quantize(qty: Decimal, whole: bool) -> Decimal:
+    if whole:
+        return qty.to_integral_value(rounding=ROUND_DOWN)
+    return qty.quantize(SHARE_STEP, rounding=ROUND_DOWN)
+
+
+def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
+                  solution: Solution, cash_now: dict[str, Decimal], flows: dict[str, Decimal],
+                  options: PlanOptions) -> list[Trade]:
+    spread = options.costs.spread
+    by_position: dict[tuple[str, str], list[tuple[_Lot, float]]] = {}
+    for lot, sold in zip(lots, solution.sells, strict=True):
+        if sold > 1e-6:
+            by_position.setdefault((lot.lot.account, lot.lot.symbol), []).append((lot, sold))
+    trades: list[Trade] = []
+    cash = {a: cash_now[a] + flows.get(a, ZERO) for a in cash_now}
+    spare: dict[str, list[tuple[_Lot, Decimal]]] = {a: [] for a in cash_now}
+    for (account_id, symbol), chosen in sorted(by_position.items()):
+        whole = not household.accounts[account_id].fractional
+        price = chosen[0][0].price
+        # Lots the optimizer sold most fully come first; a fully sold lot goes whole.
+        chosen.sort(key=lambda pair: -pair[1] / pair[0].value)
+        desired = [
+            lot.lot.quantity if sold >= lot.value * (1 - 1e-9)
+            else min(lot.lot.quantity, _dec(sold) / price)
+            for lot, sold in chosen
+        ]
+        takes = [q if q == lot.lot.quantity else _quantize(q, whole)
+                 for q, (lot, _) in zip(desired, chosen, strict=True)]
+        left = _quantize(sum(desired, ZERO), whole) - sum(takes, ZERO)
+        for i, (lot, _) in enumerate(chosen):  # rounding leftovers, in the same order
+            if left <= 0:
+                break
+            extra = _quantize(min(lot.lot.quantity - takes[i], left), whole)
+            takes[i] += extra
+            left -= extra
+        sales: list[LotSale] = []
+        for (lot, _), qty in zip(chosen, takes, strict=True):
+            if qty <= 0:
+                continue
+            basis = lot.lot.basis * qty / lot.lot.quantity
+            proceeds = qty * price * (1 - spread)
+            sales.append(LotSale(lot.lot.lot_id, lot.lot.acquired, lot.lot.holding_start, qty,
+                                 basis, proceeds, proceeds - basis if lot.taxable else ZERO,
+                                 lot.term.value))
+        quantity = sum((sale.quantity for sale in sales), ZERO)
+        if quantity <= 0:
+            continue
+        cash[account_id] += quantity * price * (1 - spread)
+        # Lots matter only where a sale is taxed; elsewhere the broker's default relieves them.
+        named = tuple(sales) if household.accounts[account_id].type.is_taxable else ()
+        trades.append(Trade(account_id, "sell", symbol, quantity, price, named, (), ""))
+        spare[account_id].extend(
+            (lot, lot.lot.quantity - take) for (lot, _), take in zip(chosen, takes, strict=True)
+        )
+    buy_trades: list[Trade] = []
+    for b, spent in zip(buys, solution.buys, strict=True):
+        if spent <= 1e-6:
+            continue
+        whole = not household.accounts[b.account].fractional
+        qty = _quantize(_dec(spent) / (b.price * (1 + spread)), whole)
+        if qty <= 0:
+            continue
+        buy_trades.append(Trade(b.account, "buy", b.symbol, qty, b.price, (), (), ""))
+        cash[b.account] -= qty * b.price * (1 + spread)
+    # Rounding must never leave an account short of cash: trim its largest purchase, and
+    # where there is none, sell one more step of a lot the plan already sells.
+    for account_id in cash:
+        floor = min(ZERO, cash_now[account_id])
+        whole = not household.accounts[account_id].fractional
+        step = Decimal(1) if whole else SHARE_STEP
+        while cash[account_id] < floor:
+            mine = [t for t in buy_trades if t.account == account_id and t.quantity > 0]
+            if mine:
+                biggest = max(mine, key=lambda t: t.value)
+                cost = biggest.price * (1 + spread)
+                cut = min(biggest.quantity,
+                          max(step, _quantize((floor - cash[account_id]) / cost, whole) + step))
+                buy_trades[buy_trades.index(biggest)] = Trade(
+                    biggest.account, "buy", biggest.symbol, biggest.quantity - cut,
+                    biggest.price, (), (), "")
+                cash[account_id] += cut * cost
+                continue
+            topup = next(((lot, room) for lot, room in spare[account_id] if room >= step), None)
+            if topup is None:
+                break  # verification will report the shortfall
+            lot, room = topup
+            spare[account_id].remove(topup)
+            spare[account_id].append((lot, room - step))
+            trades[:] = [_add_step(t, lot, step, spread) if t.account == account_id
+                         and t.symbol == lot.lot.symbol and t.action == "sell" else t
+                         for t in trades]
+            cash[account_id] += step * lot.price * (1 - spread)
+    trades.extend(t for t in buy_trades if t.quantity > 0)
+    return trades
+
+
+def _add_step(trade: Trade, lot: _Lot, step: Decimal, spread: Decimal) -> Trade:
+    """``trade`` selling ``step`` more shares of ``lot``."""
+    sales = list(trade.lots)
+    index = next((i for i, sale in enumerate(sales) if sale.lot_id == lot.lot.lot_id), None)
+    qty = step if index is None else sales[index].quantity + step
+    basis = lot.lot.basis * qty / lot.lot.quantity
+    proceeds = qty * lot.price * (1 - spread)
+    sale = LotSale(lot.lot.lot_id, lot.lot.acquired, lot.lot.holding_start, qty, basis,
+                   proceeds, proceeds - basis if lot.taxable else ZERO, lot.term.value)
+    if index is None:
+        sales.append(sale)
+    else:
+        sales[index] = sale
+    return Trade(trade.account, trade.action, trade.symbol, trade.quantity + step, trade.price,
+                 tuple(sales), trade.reasons, trade.rationale)
+
+
+# -- reasons -----------------------------------------------------------------------------
+
+
+def _explain(trades: list[Trade], household: Household, before: Allocation,
+             flows: dict[str, Decimal]) -> None:
+    drift = {c.asset_class: c for c in before.classes}
+    for index, trade in enumerate(trades):
+        account = household.accounts[trade.account]
+        security = household.securities[trade.symbol]
+        row = drift.get(security.asset_class)
+        reasons: list[str] = []
+        words: list[str] = []
+        kind = account.type
+        if row is not None:
+            where = (f"{security.asset_class} is {abs(row.drift) * 100:.1f} points "
+                     f"{'over' if row.drift > 0 else 'under'} target")
+            if trade.action == "sell" and row.drift > 0:
+                reasons.append(codes.OVERWEIGHT)
+                words.append(where)
+            elif trade.action == "buy" and row.drift < 0:
+                reasons.append(codes.UNDERWEIGHT)
+                words.append(where)
+        flow = flows.get(trade.account, ZERO)
+        if flow > 0 and trade.action == "buy":
+            reasons.append(codes.CASH_FLOW)
+            words.append(f"invests the {flow:,.2f} contribution")
+        elif flow < 0 and trade.action == "sell":
+            reasons.append(codes.CASH_FLOW)
+            words.append(f"raises the {-flow:,.2f} withdrawal")
+        elif trade.action == "buy" and not flow:
+            reasons.append(codes.CASH_INVESTED)
+        primary = {codes.OVERWEIGHT, codes.UNDERWEIGHT, codes.CASH_FLOW}
+        if row is not None and not primary & set(reasons):
+            reasons.append(codes.ASSET_LOCATION)
+            words.append(f"asset location: {security.asset_class} is better held in "
+                         f"{'this' if trade.action == 'buy' else 'another'} kind of account")
+        if not kind.is_taxable:
+            reasons.append(codes.TAX_FREE_ACCOUNT)
+            words.append(f"a trade inside a {kind.value} account costs no tax")
+        if trade.action == "sell" and kind.is_taxable:
+            losses = [lot for lot in trade.lots if lot.gain < 0]
+            longs = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "long"]
+            shorts = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "short"]
+            if losses:
+                reasons.append(codes.REALIZES_LOSS)
+                words.append(f"lots at a loss first ({sum(lot.gain for lot in losses):,.2f})")
+            if longs:
+                reasons.append(codes.LONG_TERM_GAIN)
+                words.append(f"then long-term lots with the least gain per dollar "
+                             f"({sum(lot.gain for lot in longs):,.2f})")
+            if shorts:
+                reasons.append(codes.SHORT_TERM_GAIN)
+                words.append(f"short-term gain {sum(lot.gain for lot in shorts):,.2f}")
+        sentence = (f"{trade.action.capitalize()} {trade.quantity.normalize():f} {trade.symbol} "
+                    f"in {trade.account}: " + "; ".join(words) if words else
+                    f"{trade.action.capitalize()} {trade.quantity.normalize():f} {trade.symbol} "
+                    f"in {trade.account}")
+        trades[index] = Trade(trade.account, trade.action, trade.symbol, trade.quantity,
+                              trade.price, trade.lots, tuple(dict.fromkeys(reasons)),
+                              sentence + ".")
+
+
+def _inputs_hash(household: Household, transactions: Sequence[Transaction], prices: PriceTable,
+                 as_of: date, options: PlanOptions) -> str:
+    digest = hashlib.sha256()
+    digest.update(repr(household).encode())
+    for txn in sorted(transactions, key=lambda t: (t.date, t.seq)):
+        digest.update(repr((txn.id, txn.date, txn.account, txn.action, txn.symbol, txn.quantity,
+                            txn.price, txn.fees, txn.amount, txn.lots)).encode())
+    for symbol in sorted(household.securities):
+        try:
+            digest.update(f"{symbol}={prices.price_on(symbol, as_of)}".encode())
+        except MissingPriceError:
+            digest.update(f"{symbol}=none".encode())
+    digest.update(repr((as_of, options)).encode())
+    return digest.hexdigest()
+

@@ -30,6 +30,7 @@ IRA and buys international there, and sells nothing in the taxable accounts.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -180,6 +181,10 @@ def make_plan(
                              for b in buys])
     spread = float(options.costs.spread)
 
+    # Wash-sale binaries only for the groups where a plan both sold a loss and bought: the
+    # LP without them is solved first and most plans have no such group.
+    wash_keys: set[tuple[str, str]] = set()
+
     def build(rates: dict[str, MarginalRates], budget: float | None) -> Model:
         tax = np.array([_tax_per_dollar(lot, rates, options.harvest) for lot in lots])
         exact_rate = np.array([_rate(lot, rates) for lot in lots])
@@ -192,7 +197,7 @@ def make_plan(
             + (0.0 if (b.account, b.symbol) in held else 1e-6) + 1e-8 * i
             for i, b in enumerate(buys)
         ])
-        wash_sells, wash_buys = _wash_groups(lots, buys, options.harvest)
+        wash_sells, wash_buys = _wash_groups(lots, buys, only=wash_keys)
         pair_sells, pair_buys = _pairs(lots, buys)
         return Model(
             n_classes=len(classes),
@@ -234,6 +239,9 @@ def make_plan(
     rounds = 0
     for _ in range(4):  # the budget is linear in the model; tighten it until it holds exactly
         solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget)
+        while conflicts := _wash_conflicts(lots, buys, solution) - wash_keys:
+            wash_keys.update(conflicts)
+            solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget)
         spent = sum(total_tax(positions, _realized(lots, solution.sells)).values(), ZERO) - sum(
             base_tax.values(), ZERO)
         if options.tax_budget is None or spent <= options.tax_budget + Decimal("0.01"):
@@ -316,42 +324,68 @@ def _check_flows(household: Household, book: Book, prices: PriceTable, as_of: da
 def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
           options: PlanOptions, guard: WashGuard, class_index: dict[str, int],
           account_index: dict[str, int], notes: list[str]) -> list[_Lot]:
+    """One sell variable per taxable lot, and one per position of a tax-advantaged account
+    (its lots cost no tax, so which of them goes does not matter)."""
     out = []
     blocked_groups: set[tuple[str, str]] = set()
+    price_of: dict[str, Decimal] = {}
+    unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
+    sheltered: dict[tuple[str, str], list[OpenLot]] = {}
+    cost = float(options.costs.spread)
     for lot in book.lots:
         account = household.accounts[lot.account]
-        price = prices.price_on(lot.symbol, as_of)
-        value = lot.quantity * price
+        if not account.type.is_taxable:
+            sheltered.setdefault((lot.account, lot.symbol), []).append(lot)
+            continue
+        price = price_of.get(lot.symbol)
+        if price is None:
+            price = price_of[lot.symbol] = prices.price_on(lot.symbol, as_of)
+        value = float(lot.quantity) * float(price)
         if value <= 0:
             continue
-        gain = (value - lot.basis) / value
+        gain = (value - float(lot.basis)) / value
         term = term_on(lot.holding_start, as_of)
-        unit = household.tax_unit_key(account.owner)
+        unit = unit_of[lot.account]
         group = household.group_of(lot.symbol)
-        security = household.securities.get(lot.symbol)
-        asset_class = security.asset_class if security else CASH
         sellable = True
-        taxable = account.type.is_taxable
         # A lot whose gain does not cover the cost of selling it is sold at a loss.
-        at_loss = gain < options.costs.spread + (options.costs.commission / value)
-        if taxable and at_loss and guard.loss_sale_blockers(unit, group):
+        at_loss = gain < cost + float(options.costs.commission) / value
+        if at_loss and guard.loss_sale_blockers(unit, group):
             sellable = False
             if (unit, group) not in blocked_groups:
                 blocked_groups.add((unit, group))
                 why = guard.loss_sale_blockers(unit, group)[0].describe()
                 notes.append(f"loss lots of {group} ({unit}) are not sold: {why} — a sale at a "
                              "loss now would be a wash sale")
-        if taxable and gain > 0 and term is Term.SHORT:
+        if gain > 0 and term is Term.SHORT:
             if not options.short_term_gains:
                 sellable = False
             elif (long_term_from(lot.holding_start) - as_of).days <= options.protect_days:
                 sellable = False
                 notes.append(f"lot {lot.lot_id} ({lot.symbol}, {lot.account}) is kept: it turns "
                              f"long-term on {long_term_from(lot.holding_start).isoformat()}")
-        out.append(_Lot(lot, price, float(value), float(gain), taxable, term, unit, group,
-                        class_index.get(asset_class, class_index[CASH]),
+        out.append(_Lot(lot, price, value, gain, True, term, unit, group,
+                        _class_of(household, lot.symbol, class_index),
                         account_index[lot.account], sellable, at_loss))
+    for (account_id, symbol), held in sorted(sheltered.items()):
+        price = prices.price_on(symbol, as_of)
+        quantity = sum((lot.quantity for lot in held), ZERO)
+        first = min(held, key=lambda lot: lot.acquired)
+        position = OpenLot(f"{account_id}:{symbol}", account_id, symbol, quantity,
+                           sum((lot.basis for lot in held), ZERO), first.acquired,
+                           first.holding_start, "position", ZERO)
+        value = float(quantity * price)
+        if value <= 0:
+            continue
+        out.append(_Lot(position, price, value, 0.0, False, Term.LONG, unit_of[account_id],
+                        household.group_of(symbol), _class_of(household, symbol, class_index),
+                        account_index[account_id], True, False))
     return out
+
+
+def _class_of(household: Household, symbol: str, class_index: dict[str, int]) -> int:
+    security = household.securities.get(symbol)
+    return class_index[security.asset_class] if security else class_index[CASH]
 
 
 def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuard,
@@ -426,11 +460,20 @@ def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], harvest: bool) -
     return _rate(lot, rates) * lot.gain_per_dollar
 
 
-def _wash_groups(lots: list[_Lot], buys: list[_Buy], harvest: bool
+def _wash_conflicts(lots: list[_Lot], buys: list[_Buy], solution: Solution
+                    ) -> set[tuple[str, str]]:
+    """(unit, group) pairs in which the solution sells a loss lot and also buys."""
+    sold = {(lot.unit, lot.group) for lot, x in zip(lots, solution.sells, strict=True)
+            if x > 1e-6 and lot.taxable and lot.at_loss}
+    bought = {(b.unit, b.group) for b, x in zip(buys, solution.buys, strict=True) if x > 1e-6}
+    return sold & bought
+
+
+def _wash_groups(lots: list[_Lot], buys: list[_Buy], only: set[tuple[str, str]]
                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     loss_lots: dict[tuple[str, str], list[int]] = {}
     for i, lot in enumerate(lots):
-        if lot.taxable and lot.sellable and lot.at_loss:
+        if lot.taxable and lot.sellable and lot.at_loss and (lot.unit, lot.group) in only:
             loss_lots.setdefault((lot.unit, lot.group), []).append(i)
     group_buys: dict[tuple[str, str], list[int]] = {}
     for k, b in enumerate(buys):
@@ -710,11 +753,14 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
 
 def _inputs_hash(household: Household, transactions: Sequence[Transaction], prices: PriceTable,
                  as_of: date, options: PlanOptions) -> str:
+    """A digest of everything the plan was made from: household, journal, prices, policy."""
     digest = hashlib.sha256()
     digest.update(repr(household).encode())
-    for txn in sorted(transactions, key=lambda t: (t.date, t.seq)):
-        digest.update(repr((txn.id, txn.date, txn.account, txn.action, txn.symbol, txn.quantity,
-                            txn.price, txn.fees, txn.amount, txn.lots)).encode())
+    journal = sorted(transactions, key=lambda t: (t.date, t.seq))
+    digest.update(pickle.dumps([
+        (t.id, t.date, t.account, t.action.value, t.symbol, t.quantity, t.price, t.fees,
+         t.amount, t.lots, t.to_account) for t in journal
+    ], protocol=5))
     for symbol in sorted(household.securities):
         try:
             digest.update(f"{symbol}={prices.price_on(symbol, as_of)}".encode())
@@ -722,4 +768,3 @@ def _inputs_hash(household: Household, transactions: Sequence[Transaction], pric
             digest.update(f"{symbol}=none".encode())
     digest.update(repr((as_of, options)).encode())
     return digest.hexdigest()
-

@@ -158,3 +158,28 @@ def test_drift_says_whether_a_rebalance_is_due() -> None:
     data = json.loads(out)
     assert data["rebalance_due"] == bool(data["outside_band"])
     assert {c["asset_class"] for c in data["classes"]} >= {"us", "bonds"}
+
+
+def test_harvest_calendar_and_gift_commands() -> None:
+    code, out = run("harvest", *FILES, "--all", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert {p["status"] for p in data["proposals"]} <= {
+        "proposed", "below_threshold", "blocked", "not_worth_it", "no_replacement"}
+    assert data["gain_harvest"][0]["tax_unit"] == "alex+sam"
+    code, out = run("calendar", *FILES, "--json")
+    assert code == 0, out
+    kinds = {entry["kind"] for entry in json.loads(out)}
+    assert "year_end" in kinds and "loss_sales_open" in kinds
+    code, out = run("gift", "--amount", "5000", *FILES, "--json")
+    assert code == 0, out
+    gift = json.loads(out)
+    assert float(gift["value"]) >= 5000 and gift["give"] and gift["buy"]
+    code, out = run("gift", "--amount", "99999999", *FILES)
+    assert code == 2 and "give less" in out
+
+
+def test_plan_with_harvest_verifies() -> None:
+    code, out = run("plan", *FILES, "--harvest", "--json")
+    assert code == 0, out
+    assert json.loads(out)["verification"]["ok"]

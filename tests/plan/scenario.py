@@ -57,6 +57,7 @@ def scenario(
     scheduled: tuple[ScheduledPurchase, ...] = (),
     policy: Policy | None = None,
     targets: dict[str, str] | None = None,
+    income: int = 150000,
 ) -> Scenario:
     """accounts: id -> (owner, type).  Prices hold from 2020 to TODAY."""
     accounts = accounts or {"tax": ("me", "taxable"), "ira": ("me", "traditional")}
@@ -73,7 +74,7 @@ def scenario(
         securities=SECURITIES,
         targets=TargetAllocation({"stocks": D("0.6"), "bonds": D("0.4")}),
         policy=policy or Policy(),
-        tax={"years": {"2026": {"ordinary_income": 150000}}},
+        tax={"years": {"2026": {"ordinary_income": income}}},
         scheduled=scheduled,
     )
     txns = journal(text)

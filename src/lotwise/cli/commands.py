@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
-from lotwise.cli import book_commands, demo, plan_commands, store_commands, tax_command
+from lotwise.cli import (
+    book_commands,
+    demo,
+    harvest_commands,
+    plan_commands,
+    store_commands,
+    tax_command,
+)
 
-__all__ = ["book_commands", "demo", "plan_commands", "store_commands", "tax_command"]
+__all__ = [
+    "book_commands",
+    "demo",
+    "harvest_commands",
+    "plan_commands",
+    "store_commands",
+    "tax_command",
+]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lotwise.errors import InputError, Source
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
+from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
 from lotwise.model.household import Household
 from lotwise.model.prices import PriceTable
@@ -84,8 +85,10 @@ def load_context(
     db: str | None = None,
     household_id: str | None = None,
     as_of: date | None = None,
+    fx: Path | None = None,
 ) -> Context:
     now = today()
+    rates = load_fx_table(fx, today=now) if fx is not None else None
     when = as_of or now
     if when > now:
         raise InputError.one(
@@ -96,7 +99,7 @@ def load_context(
         hh = load_household(household)
         txns = read_transactions(transactions, hh, today=now) if transactions else []
         table = PriceTable(read_prices(prices, today=now) if prices else [])
-        return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when))
+        return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates))
     if transactions is not None or prices is not None:
         raise InputError.one(
             Source("command line"), "household",
@@ -109,4 +112,4 @@ def load_context(
         txns = store.transactions(hid)
         symbols = set(hh.securities)
         table = PriceTable(store.prices(symbols))
-    return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when))
+    return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates))

@@ -15,6 +15,10 @@ TransactionsOpt = Annotated[
     Path | None, typer.Option("--transactions", help="Transactions CSV (with --household).")
 ]
 PricesOpt = Annotated[Path | None, typer.Option("--prices", help="Prices CSV (with --household).")]
+FxOpt = Annotated[
+    Path | None,
+    typer.Option("--fx", help="FX rates CSV (date,base,quote,rate) for rows in other currencies."),
+]
 DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="Store: SQLite file path or database URL (default: user data dir)."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -49,7 +49,7 @@ def print_json(data: Any) -> None:
 
 
 def table(
-    rows: Iterable[dict[str, object]], columns: Sequence[str], title: str | None = None
+    rows: Iterable[Mapping[str, object]], columns: Sequence[str], title: str | None = None
 ) -> Table:
     out = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:

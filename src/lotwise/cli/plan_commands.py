@@ -114,6 +114,8 @@ def plan_command(
                         ] = None,
     save: Annotated[bool, typer.Option(help="Record the plan in the store's decision log.")
                     ] = True,
+    harvest: Annotated[bool, typer.Option(help="Harvest losses worth harvesting, with "
+                                               "replacements, in the same plan.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """What exactly to trade today: cash flows first, tax-advantaged accounts next, then the
@@ -125,7 +127,7 @@ def plan_command(
     options = options_from_policy(
         ctx.household, rebalance_to=to, tax_budget=tax_budget, max_gain=max_gain,
         short_term_gains=False if no_short_term else None, protect_days=protect_days,
-        review=review, flows=flows,
+        review=review, flows=flows, harvest=harvest,
     )
     plan = make_plan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of, options)
     plan_id = None

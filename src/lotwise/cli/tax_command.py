@@ -14,6 +14,7 @@ from lotwise.cli.context import load_context
 from lotwise.cli.options import (
     AsOfOpt,
     DbOpt,
+    FxOpt,
     HouseholdIdOpt,
     HouseholdOpt,
     JsonOpt,
@@ -38,9 +39,12 @@ def tax_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
 ) -> None:
     """Realized gains to date by term, carryforwards in and out, the projected tax with its
-    worksheet lines, marginal rates and the room left in the 0 % bracket."""
+    worksheet lines, marginal rates and the room left in the 0 % bracket.  Canadian
+    residents get their Schedule 3 year in CAD; UK residents their tax year (6 April to
+    5 April, named by the year it starts) in GBP with the SA108 totals."""
     ctx = load_context(
         household=household,
         transactions=transactions,
@@ -48,9 +52,14 @@ def tax_command(
         db=db,
         household_id=household_id,
         as_of=as_date(as_of),
+        fx=fx,
     )
     renderable, data = render_tax_report(
-        ctx.household, ctx.book, year if year is not None else ctx.as_of.year, ctx.as_of
+        ctx.household,
+        ctx.book,
+        year if year is not None else ctx.as_of.year,
+        ctx.as_of,
+        year_is_default=year is None,
     )
     if json_out:
         print_json(data)

@@ -121,8 +121,9 @@ def scheduled_purchases(household: Household, as_of: date) -> list[Acquisition]:
         step = timedelta(days=purchase.every_days)
         while day <= as_of:
             day += step
-        if day <= as_of + WINDOW:
+        while day <= as_of + WINDOW:  # every occurrence in the window
             found.append(Acquisition(day, purchase.account, purchase.symbol, "scheduled"))
+            day += step
     return found
 
 

@@ -33,7 +33,7 @@ import hashlib
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -50,6 +50,7 @@ from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Transaction
 from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
+from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
 from lotwise.plan.taxes import tax_positions, total_tax
@@ -112,6 +113,7 @@ class _Lot:
     account_index: int
     sellable: bool
     at_loss: bool  # sold today, after costs, at a loss
+    harvest: bool = False  # a loss the plan may realize on purpose (plan --harvest)
 
 
 @dataclass
@@ -149,6 +151,16 @@ def make_plan(
                  notes)
     buys = _buys(household, prices, as_of, guard, class_index, account_index, notes)
     positions = tax_positions(household, book, as_of)
+    deferral = 0.0
+    if options.harvest:
+        settings = HarvestSettings.from_policy(household)
+        deferral = float(settings.deferral_discount)
+        proposals = scan(household, transactions, book, prices, as_of, settings, options.costs)
+        chosen = {(p.account, p.symbol) for p in proposals if p.status == PROPOSED}
+        for lot in lots:
+            lot.harvest = lot.taxable and lot.at_loss and (lot.lot.account,
+                                                            lot.lot.symbol) in chosen
+        notes.extend(p.explanation for p in proposals if p.status in (PROPOSED, BLOCKED))
 
     flows: dict[str, Decimal] = {}
     for flow in options.flows:
@@ -186,11 +198,12 @@ def make_plan(
     wash_keys: set[tuple[str, str]] = set()
 
     def build(rates: dict[str, MarginalRates], budget: float | None) -> Model:
-        tax = np.array([_tax_per_dollar(lot, rates, options.harvest) for lot in lots])
+        tax = np.array([_tax_per_dollar(lot, rates, deferral) for lot in lots])
         exact_rate = np.array([_rate(lot, rates) for lot in lots])
         sell_cost = tax + spread + CHURN + sell_location
         if not rebalance:
-            sell_cost = sell_cost + CASH_FLOW_ONLY_SELL
+            harvests = np.array([lot.harvest for lot in lots], dtype=bool)
+            sell_cost = sell_cost + np.where(harvests, 0.0, CASH_FLOW_ONLY_SELL)
         held = {(lot.lot.account, lot.lot.symbol) for lot in lots}
         buy_cost = np.array([
             spread + CHURN + buy_location[i]
@@ -250,7 +263,7 @@ def make_plan(
         budget = max(0.0, budget - float(spent - options.tax_budget) - 1.0)
 
     trades = _round_trades(household, lots, buys, solution, cash_now, flows, options)
-    _explain(trades, household, before, flows)
+    _explain(trades, household, before, flows, options.harvest)
     verification = verify_plan(household, transactions, book, prices, as_of, options, trades,
                                positions)
     taxes = tuple(
@@ -452,11 +465,17 @@ def _rate(lot: _Lot, rates: dict[str, MarginalRates]) -> float:
     return float(r.short_loss if lot.term is Term.SHORT else r.long_loss)
 
 
-def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], harvest: bool) -> float:
+def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], deferral: float) -> float:
+    """Tax of selling a dollar of the lot.  A harvested loss is worth its exact marginal value
+    less the discounted tax that its lower replacement basis brings back later; any other loss
+    is only preferred to a gain, so the plan never sells more than it needs."""
     if not lot.taxable:
         return 0.0
-    if lot.gain_per_dollar < 0 and not harvest:
-        return LOSS_PREFERENCE * lot.gain_per_dollar
+    if lot.gain_per_dollar < 0:
+        if not lot.harvest:
+            return LOSS_PREFERENCE * lot.gain_per_dollar
+        later = float(rates[lot.unit].long_gain) * deferral * -lot.gain_per_dollar
+        return _rate(lot, rates) * lot.gain_per_dollar + later
     return _rate(lot, rates) * lot.gain_per_dollar
 
 
@@ -693,9 +712,15 @@ def _add_step(trade: Trade, lot: _Lot, step: Decimal, spread: Decimal) -> Trade:
 
 
 def _explain(trades: list[Trade], household: Household, before: Allocation,
-             flows: dict[str, Decimal]) -> None:
+             flows: dict[str, Decimal], harvest: bool) -> None:
     drift = {c.asset_class: c for c in before.classes}
+    harvested_classes = {
+        (t.account, household.securities[t.symbol].asset_class)
+        for t in trades if t.action == "sell" and any(lot.gain < 0 for lot in t.lots)
+        and harvest
+    }
     for index, trade in enumerate(trades):
+        harvested = harvest
         account = household.accounts[trade.account]
         security = household.securities[trade.symbol]
         row = drift.get(security.asset_class)
@@ -720,6 +745,10 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             words.append(f"raises the {-flow:,.2f} withdrawal")
         elif trade.action == "buy" and not flow:
             reasons.append(codes.CASH_INVESTED)
+        if trade.action == "buy" and (trade.account, security.asset_class) in harvested_classes:
+            reasons.append(codes.REPLACEMENT)
+            words.append("replaces the harvested position with a security that is not "
+                         "substantially identical")
         primary = {codes.OVERWEIGHT, codes.UNDERWEIGHT, codes.CASH_FLOW}
         if row is not None and not primary & set(reasons):
             reasons.append(codes.ASSET_LOCATION)
@@ -732,7 +761,12 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             losses = [lot for lot in trade.lots if lot.gain < 0]
             longs = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "long"]
             shorts = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "short"]
-            if losses:
+            if losses and harvested:
+                reasons.append(codes.HARVEST)
+                words.append(f"harvests a loss of {-sum(lot.gain for lot in losses):,.2f} "
+                             f"(a replacement keeps the exposure; {trade.symbol} may be bought "
+                             f"back from {before.as_of + timedelta(days=31)})")
+            elif losses:
                 reasons.append(codes.REALIZES_LOSS)
                 words.append(f"lots at a loss first ({sum(lot.gain for lot in losses):,.2f})")
             if longs:

@@ -77,3 +77,5 @@ LONG_TERM_GAIN = "LONG_TERM_GAIN"
 SHORT_TERM_GAIN = "SHORT_TERM_GAIN"
 CASH_INVESTED = "CASH_INVESTED"  # puts idle cash to work
 ASSET_LOCATION = "ASSET_LOCATION"
+HARVEST = "HARVEST"  # realizes a loss on purpose (plan --harvest)
+REPLACEMENT = "REPLACEMENT"  # keeps the exposure of a harvested position

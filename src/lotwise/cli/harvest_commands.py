@@ -155,9 +155,9 @@ def gift_command(
         raise InputError.one(Source("--amount"), "amount", f"'{amount}' is not an amount",
                              "write --amount 5000") from None
     gift = plan_gift(ctx.household, ctx.book, ctx.prices, ctx.as_of, value, account)
-    lots: list[dict[str, object]] = [{"account": a, "symbol": s, "lot": lot.lot_id, "quantity": shares(lot.quantity),
+    lots = [{"account": a, "symbol": s, "lot": lot.lot_id, "quantity": shares(lot.quantity),
              "value": cents(lot.proceeds), "gain": cents(lot.gain)} for a, s, lot in gift.lots]
-    rebuys: list[dict[str, object]] = [{"account": a, "symbol": s, "quantity": shares(q)} for a, s, q in gift.rebuys]
+    rebuys = [{"account": a, "symbol": s, "quantity": shares(q)} for a, s, q in gift.rebuys]
     if json_out:
         print_json({"amount": cents(gift.amount), "value": cents(gift.value),
                     "gain_avoided": cents(gift.gain_avoided),

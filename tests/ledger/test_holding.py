@@ -30,3 +30,15 @@ def test_tacked_holding_period_adds_the_days_the_old_shares_were_held() -> None:
     # Old shares held 100 days; replacement bought 2025-06-01 starts 100 days earlier.
     start = tacked_start(date(2025, 6, 1), date(2025, 1, 1), date(2025, 4, 11))
     assert (date(2025, 6, 1) - start).days == 100
+
+
+def test_long_term_cutoff_agrees_with_term_on_every_day_of_a_leap_cycle() -> None:
+    from datetime import timedelta
+
+    from lotwise.ledger.holding import long_term_cutoff
+
+    for offset in range(0, 1500, 1):
+        on = date(2023, 1, 1) + timedelta(days=offset)
+        cutoff = long_term_cutoff(on)
+        assert term_on(cutoff, on) is Term.LONG
+        assert term_on(cutoff + timedelta(days=1), on) is Term.SHORT

@@ -52,3 +52,19 @@ def tacked_start(replacement_acquired: date, sold_holding_start: date, sold: dat
     the number of days the old shares were held.
     """
     return replacement_acquired - (sold - sold_holding_start)
+
+
+def long_term_cutoff(on: date) -> date:
+    """The latest holding-period start that is long-term on ``on``.
+
+    :func:`anniversary` never decreases, so a lot is long-term on ``on`` exactly when its
+    holding period started on or before this date — one comparison per lot instead of a
+    calendar computation.
+    """
+    day = on.replace(year=on.year - 1, day=28) if (on.month, on.day) == (2, 29) else (
+        on.replace(year=on.year - 1))
+    while anniversary(day) >= on:
+        day -= _ONE_DAY
+    while anniversary(day + _ONE_DAY) < on:
+        day += _ONE_DAY
+    return day

@@ -33,19 +33,20 @@ the replacement is VTI (another index), and VOO may be bought back from day 31.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from lotwise.errors import InputError, Source
+from lotwise.gcpause import collector_paused
 from lotwise.ledger.book import Book
-from lotwise.ledger.holding import term_on
+from lotwise.ledger.holding import long_term_cutoff
 from lotwise.model.household import Household
-from lotwise.model.lots import OpenLot, Term
+from lotwise.model.lots import OpenLot
 from lotwise.model.numbers import ZERO, dec
 from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Transaction
-from lotwise.plan.guard import WINDOW, Acquisition, WashGuard, build_guard
+from lotwise.plan.guard import WINDOW, Acquisition, build_guard
 from lotwise.plan.options import TradingCosts
 from lotwise.plan.taxes import tax_positions
 from lotwise.plan.trades import LotSale
@@ -116,10 +117,14 @@ class Conflict:
 
 @dataclass(frozen=True)
 class HarvestProposal:
+    """One position's harvest.  ``lots`` (the specific-identification order) is built on
+    first use: a direct-indexed household's scan weighs hundreds of positions and their
+    tens of thousands of lots, most of which nobody trades."""
+
     account: str
     symbol: str
     unit: str
-    lots: tuple[LotSale, ...]
+    held: tuple[OpenLot, ...]  # the lots at a loss
     quantity: Decimal
     price: Decimal
     short_loss: Decimal  # positive amounts
@@ -133,11 +138,27 @@ class HarvestProposal:
     conflicts: tuple[Conflict, ...]
     buy_back_from: date
     status: str
-    explanation: str
+    settings: HarvestSettings = field(default_factory=lambda: HarvestSettings())
+    long_from: date = date.min  # holding-period starts on or before this are long-term
+    keep: Decimal = Decimal(1)  # share of the price kept after the spread
+
+    @property
+    def lots(self) -> tuple[LotSale, ...]:
+        price = self.price * self.keep
+        return tuple(
+            LotSale(lot.lot_id, lot.acquired, lot.holding_start, lot.quantity, lot.basis,
+                    lot.quantity * price, lot.quantity * price - lot.basis,
+                    "long" if lot.holding_start <= self.long_from else "short")
+            for lot in self.held
+        )
 
     @property
     def loss(self) -> Decimal:
         return self.short_loss + self.long_loss
+
+    @property
+    def explanation(self) -> str:
+        return _explain(self, self.settings, len(self.held))
 
     @property
     def value(self) -> Decimal:
@@ -148,31 +169,46 @@ class HarvestProposal:
         return self.tax_saved + self.carry_value - self.trading_costs - self.deferred_tax
 
 
-def replacement_options(
-    household: Household, symbol: str, account_id: str, guard: WashGuard, unit: str,
-    settings: HarvestSettings, prices: PriceTable, as_of: date, avoid_groups: set[str],
-) -> list[str]:
-    """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, another
-    identical group, buyable there today without a wash sale."""
-    security = household.securities[symbol]
-    account = household.accounts[account_id]
-    preferred = list(settings.replacements.get(symbol, ()))
-    candidates = preferred + [s for s in household.securities if s not in preferred]
-    out = []
-    for other in candidates:
-        sec = household.securities[other]
-        if sec.asset_class != security.asset_class or sec.group == security.group:
-            continue
-        if sec.group in avoid_groups or not account.may_buy(other):
-            continue
-        if guard.buy_blockers(unit, sec.group):
-            continue
-        try:
-            prices.price_on(other, as_of)
-        except MissingPriceError:
-            continue
-        out.append(other)
-    return out
+class _Substitutes:
+    """Replacement candidates, prepared once per scan: per (account, asset class), the
+    securities the account may buy and that have a price today, in preference order."""
+
+    def __init__(self, household: Household, settings: HarvestSettings, prices: PriceTable,
+                 as_of: date) -> None:
+        self.household = household
+        self.settings = settings
+        self.priced = set()
+        for symbol in household.securities:
+            try:
+                prices.price_on(symbol, as_of)
+            except MissingPriceError:
+                continue
+            self.priced.add(symbol)
+        self.by_class: dict[tuple[str, str], list[str]] = {}
+        self.group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
+
+    def options(self, symbol: str, account_id: str, blocked: set[str],
+                avoid_groups: set[str]) -> list[str]:
+        """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, another
+        identical group, and not a group whose purchase today would wash a recent loss
+        (``blocked``)."""
+        household = self.household
+        security = household.securities[symbol]
+        key = (account_id, security.asset_class)
+        pool = self.by_class.get(key)
+        if pool is None:
+            account = household.accounts[account_id]
+            pool = self.by_class[key] = [
+                s for s, sec in household.securities.items()
+                if sec.asset_class == security.asset_class and s in self.priced
+                and account.may_buy(s)
+            ]
+        preferred = [s for s in self.settings.replacements.get(symbol, ()) if s in pool]
+        group_of = self.group_of
+        own = security.group
+        return [other for other in preferred + [s for s in pool if s not in preferred]
+                if group_of[other] != own and group_of[other] not in avoid_groups
+                and group_of[other] not in blocked]
 
 
 def _fix(acq: Acquisition, replacement: str | None) -> str:
@@ -196,15 +232,23 @@ def scan(
     costs: TradingCosts | None = None,
 ) -> list[HarvestProposal]:
     """Every taxable position with lots at a loss, as a proposal with its status, best first."""
-    settings = settings or HarvestSettings.from_policy(household)
-    costs = costs or TradingCosts()
+    with collector_paused():
+        return _scan(household, transactions, book, prices, as_of,
+                     settings or HarvestSettings.from_policy(household), costs or TradingCosts())
+
+
+def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
+          prices: PriceTable, as_of: date, settings: HarvestSettings,
+          costs: TradingCosts) -> list[HarvestProposal]:
     guard = build_guard(household, transactions, book, as_of)
     positions = tax_positions(household, book, as_of)
     rates = {unit: marginal_rates(pos) for unit, pos in positions.items()}
     unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
     taxable = {a.id for a in household.accounts.values() if a.type.is_taxable}
+    long_from = long_term_cutoff(as_of)
+    keep = 1 - costs.spread
 
-    by_position: dict[tuple[str, str], list[tuple[OpenLot, Decimal]]] = {}
+    by_position: dict[tuple[str, str], list[OpenLot]] = {}
     price_of: dict[str, Decimal] = {}
     for lot in book.lots:
         if lot.account not in taxable:
@@ -213,92 +257,128 @@ def scan(
         if price is None:
             price = price_of[lot.symbol] = prices.price_on(lot.symbol, as_of)
         if lot.quantity * price < lot.basis:
-            by_position.setdefault((lot.account, lot.symbol), []).append((lot, price))
+            by_position.setdefault((lot.account, lot.symbol), []).append(lot)
 
-    proposals = []
+    substitutes = _Substitutes(household, settings, prices, as_of)
+    blocked_by_unit: dict[str, set[str]] = {}
+    candidates: list[_Candidate] = []
     for (account_id, symbol), held in sorted(by_position.items()):
         unit = unit_of[account_id]
         group = household.group_of(symbol)
-        price = held[0][1]
-        sales = []
-        short_loss = long_loss = ZERO
-        for lot, _ in held:
-            proceeds = lot.quantity * price * (1 - costs.spread)
-            loss = lot.basis - proceeds
-            term = term_on(lot.holding_start, as_of)
-            if term is Term.SHORT:
-                short_loss += loss
+        price = price_of[symbol]
+        quantity = short_basis = long_basis = short_qty = long_qty = ZERO
+        for lot in held:
+            if lot.holding_start <= long_from:
+                long_basis += lot.basis
+                long_qty += lot.quantity
             else:
-                long_loss += loss
-            sales.append(LotSale(lot.lot_id, lot.acquired, lot.holding_start, lot.quantity,
-                                 lot.basis, proceeds, -loss, term.value))
-        quantity = sum((s.quantity for s in sales), ZERO)
+                short_basis += lot.basis
+                short_qty += lot.quantity
+        quantity = short_qty + long_qty
+        short_loss = short_basis - short_qty * price * keep if short_qty else ZERO
+        long_loss = long_basis - long_qty * price * keep if long_qty else ZERO
         value = quantity * price
         pos = positions[unit]
         base = compute(pos)
         after = compute(pos.with_gains(-short_loss, -long_loss))
         r = rates[unit]
-        tax_saved = base.total - after.total
         carried_s = after.carry_out_short - base.carry_out_short
         carried_l = after.carry_out_long - base.carry_out_long
+        blocked = blocked_by_unit.get(unit)
+        if blocked is None:
+            blocked = blocked_by_unit[unit] = {g for (u, g) in guard.loss_sales if u == unit}
+        options = substitutes.options(symbol, account_id, blocked, {group})
+        conflicts = tuple(Conflict(acq, _fix(acq, options[0] if options else None))
+                          for acq in guard.loss_sale_blockers(unit, group))
+        tax_saved = base.total - after.total
         carry_value = r.discount * (carried_s * r.carry_rate_short + carried_l * r.carry_rate_long)
         trading = 2 * value * costs.spread + 2 * costs.commission
         deferred = (short_loss + long_loss) * r.long_gain * settings.deferral_discount
-        options = replacement_options(household, symbol, account_id, guard, unit, settings,
-                                      prices, as_of, {group})
-        replacement = options[0] if options else None
-        conflicts = tuple(Conflict(acq, _fix(acq, replacement))
-                          for acq in guard.loss_sale_blockers(unit, group))
         loss = short_loss + long_loss
-        proposal = HarvestProposal(
-            account=account_id, symbol=symbol, unit=unit, lots=tuple(sales), quantity=quantity,
-            price=price, short_loss=short_loss, long_loss=long_loss, tax_saved=tax_saved,
-            carry_value=carry_value, trading_costs=trading, deferred_tax=deferred,
-            replacement=replacement, alternatives=tuple(options[1:4]), conflicts=conflicts,
-            buy_back_from=as_of + WINDOW + timedelta(days=1), status=PROPOSED, explanation="",
-        )
         if loss < settings.min_loss or loss < settings.min_pct * value:
             status = BELOW_THRESHOLD
         elif conflicts:
             status = BLOCKED
-        elif replacement is None:
+        elif not options:
             status = NO_REPLACEMENT
-        elif proposal.net_value <= 0:
+        elif tax_saved + carry_value - trading - deferred <= 0:
             status = NOT_WORTH_IT
         else:
             status = PROPOSED
-        proposals.append(replace(proposal, status=status,
-                                 explanation=_explain(proposal, status, settings)))
-    proposals = _resolve_overlaps(household, proposals)
+        candidates.append(_Candidate(
+            account_id, symbol, unit, tuple(held), quantity, price, short_loss, long_loss,
+            tax_saved, carry_value, trading, deferred, options, conflicts, status))
+    buy_back = as_of + WINDOW + timedelta(days=1)
+    out = [
+        HarvestProposal(
+            account=c.account, symbol=c.symbol, unit=c.unit, held=c.held, quantity=c.quantity,
+            price=c.price, short_loss=c.short_loss, long_loss=c.long_loss,
+            tax_saved=c.tax_saved, carry_value=c.carry_value, trading_costs=c.trading,
+            deferred_tax=c.deferred, replacement=c.options[0] if c.options else None,
+            alternatives=tuple(c.options[1:4]), conflicts=c.conflicts, buy_back_from=buy_back,
+            status=c.status, settings=settings, long_from=long_from, keep=keep,
+        )
+        for c in _resolve_overlaps(household, candidates)
+    ]
     order = {PROPOSED: 0, BLOCKED: 1, NOT_WORTH_IT: 2, NO_REPLACEMENT: 3, BELOW_THRESHOLD: 4}
-    proposals.sort(key=lambda p: (order[p.status], -p.net_value))
-    return proposals
-
-
-def _resolve_overlaps(household: Household, proposals: list[HarvestProposal]
-                      ) -> list[HarvestProposal]:
-    """No harvest may buy, as its replacement, a group that another harvest of the same tax
-    unit sells at a loss: the purchase would wash that sale.  Better proposals choose first."""
-    harvested = {(p.unit, household.group_of(p.symbol)) for p in proposals
-                 if p.status == PROPOSED}
-    out = []
-    for p in sorted(proposals, key=lambda p: (p.status != PROPOSED, -p.net_value)):
-        if p.status != PROPOSED:
-            out.append(p)
-            continue
-        choices = [c for c in (p.replacement, *p.alternatives) if c]
-        chosen = next((c for c in choices
-                       if (p.unit, household.group_of(c)) not in harvested), None)
-        if chosen is None:
-            out.append(replace(p, status=NO_REPLACEMENT, explanation=p.explanation +
-                               " Every replacement is itself being harvested."))
-            continue
-        out.append(replace(p, replacement=chosen) if chosen != p.replacement else p)
+    out.sort(key=lambda p: (order[p.status], -p.net_value))
     return out
 
 
-def _explain(p: HarvestProposal, status: str, settings: HarvestSettings) -> str:
-    head = (f"{p.symbol} in {p.account}: {len(p.lots)} lot(s) at a loss of "
+@dataclass(slots=True)
+class _Candidate:
+    """A harvest while the scan still weighs it against the others."""
+
+    account: str
+    symbol: str
+    unit: str
+    held: tuple[OpenLot, ...]
+    quantity: Decimal
+    price: Decimal
+    short_loss: Decimal
+    long_loss: Decimal
+    tax_saved: Decimal
+    carry_value: Decimal
+    trading: Decimal
+    deferred: Decimal
+    options: list[str]
+    conflicts: tuple[Conflict, ...]
+    status: str
+
+    @property
+    def net_value(self) -> Decimal:
+        return self.tax_saved + self.carry_value - self.trading - self.deferred
+
+
+def _resolve_overlaps(household: Household, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Harvests of one tax unit must not buy, as a replacement, a group another of them sells
+    at a loss: that purchase would wash the sale.  Greedily, best net value first: a harvest is
+    accepted unless its group is already some accepted harvest's replacement, and it takes the
+    first replacement that no accepted harvest sells — preferring one with no loss to harvest,
+    so that direct-indexed households can harvest many stocks at once."""
+    group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
+    wanted = {(c.unit, group_of[c.symbol]) for c in candidates if c.status == PROPOSED}
+    harvested: set[tuple[str, str]] = set()
+    bought: set[tuple[str, str]] = set()
+    ranked = sorted(candidates, key=lambda c: (c.status != PROPOSED, -c.net_value))
+    for c in ranked:
+        if c.status != PROPOSED:
+            continue
+        group = (c.unit, group_of[c.symbol])
+        choices = [o for o in c.options if (c.unit, group_of[o]) not in harvested]
+        choices.sort(key=lambda o: (c.unit, group_of[o]) in wanted)
+        if group in bought or not choices:
+            c.status = NO_REPLACEMENT
+            continue
+        harvested.add(group)
+        bought.add((c.unit, group_of[choices[0]]))
+        c.options = choices
+    return ranked
+
+
+def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
+    status = p.status
+    head = (f"{p.symbol} in {p.account}: {n_lots} lot(s) at a loss of "
             f"{p.loss:,.2f} ({p.short_loss:,.2f} short-term, {p.long_loss:,.2f} long-term) "
             f"on {p.value:,.2f}.")
     arithmetic = (f" Tax saved this year {p.tax_saved:,.2f}, carried forward worth "
@@ -311,7 +391,9 @@ def _explain(p: HarvestProposal, status: str, settings: HarvestSettings) -> str:
     if status == BLOCKED:
         return head + " Blocked: " + "; ".join(c.describe() for c in p.conflicts) + "."
     if status == NO_REPLACEMENT:
-        return head + " No replacement of the same class that is not substantially identical."
+        return head + arithmetic + (" No replacement: every security of the same class that is "
+                                    "not substantially identical is bought or harvested "
+                                    "elsewhere.")
     if status == NOT_WORTH_IT:
         return head + arithmetic + " Not worth it."
     return head + arithmetic + (f" Replace with {p.replacement}; {p.symbol} may be bought back "

@@ -112,7 +112,7 @@ def orders_csv(plan: Plan) -> str:
 
 def plan_record(plan: Plan, created_at: datetime) -> PlanRecord:
     """The decision-log entry: inputs hash, policy, trades and the reasons for each."""
-    plan_id = f"P{created_at:%Y%m%d%H%M%S}-{plan.inputs_hash[:8]}"
+    plan_id = f"P{created_at:%Y%m%d%H%M%S%f}-{plan.inputs_hash[:8]}"
     data = plan_json(plan, plan_id)
     summary = {k: data[k] for k in ("as_of", "mode", "options", "allocation", "tax",
                                     "tax_change", "trading_costs", "verification", "solver")}

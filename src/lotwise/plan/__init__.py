@@ -9,6 +9,6 @@ verified by replaying the plan through the same ledger and tax code
 """
 
 from lotwise.plan.options import CashFlow, PlanOptions, TradingCosts
-from lotwise.plan.planner import Plan, make_plan
+from lotwise.plan.planner import Plan, Proposal, make_plan, propose
 
-__all__ = ["CashFlow", "Plan", "PlanOptions", "TradingCosts", "make_plan"]
+__all__ = ["CashFlow", "Plan", "PlanOptions", "Proposal", "TradingCosts", "make_plan", "propose"]

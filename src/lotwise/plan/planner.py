@@ -127,6 +127,19 @@ class _Buy:
     group: str
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """The trades of a plan before verification (what a backtest needs each day)."""
+
+    mode: str
+    trades: tuple[Trade, ...]
+    before: Allocation
+    notes: tuple[str, ...]
+    positions: dict[str, TaxPosition]
+    base_tax: dict[str, Decimal]
+    solver: dict[str, object]
+
+
 def make_plan(
     household: Household,
     transactions: Sequence[Transaction],
@@ -135,6 +148,50 @@ def make_plan(
     as_of: date,
     options: PlanOptions,
 ) -> Plan:
+    """The plan for ``as_of``: :func:`propose`, then replayed through the ledger and tax code
+    (:func:`lotwise.plan.verify.verify_plan`) and explained."""
+    proposal = propose(household, transactions, book, prices, as_of, options)
+    trades = proposal.trades
+    verification = verify_plan(household, transactions, book, prices, as_of, options, trades,
+                               proposal.positions)
+    base_tax = proposal.base_tax
+    taxes = tuple(
+        UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
+                *verification.realized.get(unit, (ZERO, ZERO)))
+        for unit in sorted(proposal.positions)
+    )
+    costs = sum((t.value * options.costs.spread for t in trades), ZERO) + (
+        options.costs.commission * len(trades)
+    )
+    return Plan(
+        household_id=household.id,
+        as_of=as_of,
+        mode=proposal.mode,
+        options=options,
+        trades=trades,
+        before=proposal.before,
+        after=verification.after,
+        taxes=taxes,
+        trading_costs=costs,
+        notes=proposal.notes,
+        verification=verification,
+        inputs_hash=_inputs_hash(household, transactions, prices, as_of, options),
+        solver=proposal.solver,
+    )
+
+
+def propose(
+    household: Household,
+    transactions: Sequence[Transaction],
+    book: Book,
+    prices: PriceTable,
+    as_of: date,
+    options: PlanOptions,
+    positions: dict[str, TaxPosition] | None = None,
+) -> Proposal:
+    """The trades for ``as_of``, explained but not yet verified.  ``transactions`` need only
+    reach back 400 days (the wash-sale guard's window and dividend rhythm); ``positions``
+    (each tax unit's year so far) are computed from the book when not given."""
     _check_flows(household, book, prices, as_of, options)
     before = allocation(household, book, prices, as_of)
     guard = build_guard(household, transactions, book, as_of)
@@ -150,7 +207,8 @@ def make_plan(
     lots = _lots(household, book, prices, as_of, options, guard, class_index, account_index,
                  notes)
     buys = _buys(household, prices, as_of, guard, class_index, account_index, notes)
-    positions = tax_positions(household, book, as_of)
+    if positions is None:
+        positions = tax_positions(household, book, as_of)
     deferral = 0.0
     if options.harvest:
         settings = HarvestSettings.from_policy(household)
@@ -264,29 +322,13 @@ def make_plan(
 
     trades = _round_trades(household, lots, buys, solution, cash_now, flows, options)
     _explain(trades, household, before, flows, options.harvest)
-    verification = verify_plan(household, transactions, book, prices, as_of, options, trades,
-                               positions)
-    taxes = tuple(
-        UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
-                *verification.realized.get(unit, (ZERO, ZERO)))
-        for unit in sorted(positions)
-    )
-    costs = sum((t.value * options.costs.spread for t in trades), ZERO) + (
-        options.costs.commission * len(trades)
-    )
-    return Plan(
-        household_id=household.id,
-        as_of=as_of,
+    return Proposal(
         mode="rebalance" if rebalance else "cash_flows",
-        options=options,
         trades=tuple(trades),
         before=before,
-        after=verification.after,
-        taxes=taxes,
-        trading_costs=costs,
         notes=tuple(notes),
-        verification=verification,
-        inputs_hash=_inputs_hash(household, transactions, prices, as_of, options),
+        positions=positions,
+        base_tax=base_tax,
         solver={
             "rounds": rounds,
             "mip": solution.mip,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lotwise.cli import (
+    backtest_command,
     book_commands,
     demo,
     harvest_commands,
@@ -12,6 +13,7 @@ from lotwise.cli import (
 )
 
 __all__ = [
+    "backtest_command",
     "book_commands",
     "demo",
     "harvest_commands",

@@ -183,3 +183,11 @@ def test_plan_with_harvest_verifies() -> None:
     code, out = run("plan", *FILES, "--harvest", "--json")
     assert code == 0, out
     assert json.loads(out)["verification"]["ok"]
+
+
+def test_error_messages_keep_the_toml_table_names(tmp_path: Path) -> None:
+    bad = tmp_path / "h.toml"
+    bad.write_text((EXAMPLE / "household.toml").read_text().replace(
+        'asset_class = "reit"', 'asset_class = "reits"'))
+    code, out = run("lots", "--household", str(bad))
+    assert code == 2 and "[targets]" in out

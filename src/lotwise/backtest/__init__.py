@@ -10,6 +10,7 @@ See docs/backtests.md.
 from lotwise.backtest.config import BacktestConfig, load_config, parse_config
 from lotwise.backtest.data import Market, Series, read_sp500, read_yahoo_csv, resolve_data_dir
 from lotwise.backtest.engine import Costs, Flow, RunResult, Setup, run
+from lotwise.backtest.lotwise_strategy import LotwiseStrategy  # registers lotwise_* kinds
 from lotwise.backtest.metrics import Metrics, metrics
 from lotwise.backtest.montecarlo import generate_market
 from lotwise.backtest.runner import Backtest, prepare, run_backtest, write_outputs
@@ -25,6 +26,7 @@ __all__ = [
     "BookView",
     "Costs",
     "Flow",
+    "LotwiseStrategy",
     "Market",
     "Metrics",
     "Plan",

@@ -13,6 +13,7 @@ from lotwise.cli.context import load_context
 from lotwise.cli.options import (
     AsOfOpt,
     DbOpt,
+    FxOpt,
     HouseholdIdOpt,
     HouseholdOpt,
     JsonOpt,
@@ -21,7 +22,21 @@ from lotwise.cli.options import (
     as_date,
 )
 from lotwise.cli.output import console, friendly_errors, print_json, table
-from lotwise.report.gains import gain_rows, to_csv, totals
+from lotwise.ledger.book import Book
+from lotwise.regimes.base import CA, UK, US, owner_regimes
+from lotwise.regimes.report import uk_label
+from lotwise.report.gains import (
+    SA108_COLUMNS,
+    SCHEDULE_3_COLUMNS,
+    gain_rows,
+    sa108_rows,
+    sa108_totals,
+    schedule_3_rows,
+    schedule_3_totals,
+    to_csv,
+    to_csv_rows,
+    totals,
+)
 from lotwise.report.holdings import holdings_rows
 from lotwise.report.lots import lot_rows
 from lotwise.report.values import cents, shares
@@ -42,10 +57,11 @@ def lots_command(
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
+    fx: FxOpt = None,
 ) -> None:
     """Open lots with adjusted basis, unrealized gain, term and days until long-term."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     rows = lot_rows(ctx.book, ctx.prices, ctx.as_of)
     if json_out:
         print_json({"as_of": ctx.as_of.isoformat(), "lots": rows})
@@ -56,7 +72,7 @@ def lots_command(
 @app.command("gains")
 @friendly_errors
 def gains_command(
-    year: Annotated[int, typer.Option("--year", help="Tax year.")],
+    year: Annotated[int, typer.Option("--year", help="Tax year (UK: the one from 6 April).")],
     household: HouseholdOpt = None,
     transactions: TransactionsOpt = None,
     prices: PricesOpt = None,
@@ -66,10 +82,14 @@ def gains_command(
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help="Also write the Form 8949 lines to this CSV.")
     ] = None,
+    fx: FxOpt = None,
 ) -> None:
-    """Realized gains of a tax year in Form 8949 layout, with wash-sale adjustments."""
+    """Realized gains of a tax year in Form 8949 layout, with wash-sale adjustments;
+    Canadian residents' in Schedule 3 layout (CAD, superficial losses), UK residents' tax
+    year from 6 April (GBP, shares matched same day / 30 days / section 104)."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id)
+                       household_id=household_id, fx=fx)
+    regimes = set(owner_regimes(ctx.household).values())
     rows = gain_rows(ctx.book, year)
     sums = totals(rows)
     washes = [
@@ -86,11 +106,68 @@ def gains_command(
         for w in ctx.book.wash_sales
         if w.sold.year == year
     ]
+    ca_rows = schedule_3_rows(ctx.book, year) if CA in regimes else []
+    uk_rows = sa108_rows(ctx.book, year) if UK in regimes else []
     if csv_path is not None:
-        csv_path.write_text(to_csv(rows), encoding="utf-8")
+        if US in regimes or not (ca_rows or uk_rows):
+            text, count = to_csv(rows), len(rows)
+        elif ca_rows:
+            text, count = to_csv_rows(ca_rows, SCHEDULE_3_COLUMNS), len(ca_rows)
+        else:
+            text, count = to_csv_rows(uk_rows, SA108_COLUMNS), len(uk_rows)
+        csv_path.write_text(text, encoding="utf-8")
     if json_out:
-        print_json({"year": year, "disposals": rows, "totals": sums, "wash_sales": washes})
+        data: dict[str, object] = {
+            "year": year, "disposals": rows, "totals": sums, "wash_sales": washes
+        }
+        if CA in regimes:
+            data["schedule_3"] = {
+                "currency": "CAD",
+                "lines": ca_rows,
+                "totals": schedule_3_totals(ca_rows),
+                "superficial_losses": _superficial(ctx.book, year),
+            }
+        if UK in regimes:
+            data["sa108"] = {
+                "tax_year": uk_label(year),
+                "from": f"{year}-04-06",
+                "to": f"{year + 1}-04-05",
+                "currency": "GBP",
+                "disposals": uk_rows,
+                "totals": sa108_totals(uk_rows),
+            }
+        print_json(data)
         return
+    if US in regimes:
+        _print_form_8949(year, rows, sums, washes)
+    if CA in regimes:
+        console.print(table(ca_rows, SCHEDULE_3_COLUMNS[:-1],
+                            f"Schedule 3 (Canada), {year}, in CAD"))
+        for owner, t in schedule_3_totals(ca_rows).items():
+            console.print(f"  {owner}: proceeds {t['proceeds']}  ACB {t['acb']}  outlays "
+                          f"{t['outlays']}  gain {t['gain']}  (superficial losses denied "
+                          f"{t['denied']})")
+        superficial = _superficial(ctx.book, year)
+        if superficial:
+            console.print(table(superficial, list(superficial[0]),
+                                f"Superficial losses in {year} (ITA s.54)"))
+        console.print()
+    if UK in regimes:
+        console.print(table(uk_rows, SA108_COLUMNS[:-1],
+                            f"Capital gains (UK), tax year {uk_label(year)} (6 April {year} "
+                            f"to 5 April {year + 1}), in GBP"))
+        for owner, t in sa108_totals(uk_rows).items():
+            console.print(f"  {owner}: {t['disposals']} disposals  proceeds {t['proceeds']}  "
+                          f"allowable costs {t['allowable_costs']}  gains {t['gains']}  "
+                          f"losses {t['losses']}")
+    if csv_path is not None:
+        console.print(f"Wrote {count} lines to {csv_path}")
+
+
+def _print_form_8949(
+    year: int, rows: list[dict[str, object]], sums: dict[str, dict[str, str]],
+    washes: list[dict[str, object]],
+) -> None:
     for term, part in (("short", "Part I — short-term"), ("long", "Part II — long-term")):
         chosen = [r for r in rows if r["term"] == term]
         console.print(table(chosen, GAIN_COLUMNS, f"Form 8949 {part}, {year}"))
@@ -103,8 +180,25 @@ def gains_command(
         console.print(table(washes, list(washes[0]), f"Wash sales in {year}"))
     console.print(f"Net realized {year}: {sums['all']['gain']} "
                   f"(wash-sale adjustments {sums['all']['wash_sale_adjustments']})")
-    if csv_path is not None:
-        console.print(f"Wrote {len(rows)} lines to {csv_path}")
+
+
+def _superficial(book: Book, year: int) -> list[dict[str, object]]:
+    return [
+        {
+            "sold": loss.sold.isoformat(),
+            "owner": loss.owner,
+            "account": loss.account,
+            "symbol": loss.symbol,
+            "quantity": shares(loss.shares_sold),
+            "denied": cents(loss.denied),
+            "lost_for_good": cents(loss.permanent),
+            "substituted": "; ".join(
+                f"{s.account} {s.symbol} {cents(s.amount)}" for s in loss.substitutes
+            ),
+        }
+        for loss in book.superficial_losses
+        if loss.sold.year == year
+    ]
 
 
 @app.command("holdings")
@@ -117,10 +211,11 @@ def holdings_command(
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
+    fx: FxOpt = None,
 ) -> None:
     """Holdings by account and asset class: allocation against target, and drift."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     data = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of))
     if json_out:
         print_json(data)

@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lotwise.errors import InputError
@@ -34,11 +35,10 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except InputError as exc:
-            errors.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-        except MissingPriceError as exc:
-            errors.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        except (InputError, MissingPriceError) as exc:
+            # The message names TOML tables such as [securities.VTI]: not markup.
+            errors.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True,
+                         highlight=False)
             raise typer.Exit(2) from None
 
     return run

@@ -230,18 +230,20 @@ def scan(
     as_of: date,
     settings: HarvestSettings | None = None,
     costs: TradingCosts | None = None,
+    positions: dict[str, TaxPosition] | None = None,
 ) -> list[HarvestProposal]:
-    """Every taxable position with lots at a loss, as a proposal with its status, best first."""
+    """Every taxable position with lots at a loss, as a proposal with its status, best first.
+    ``positions`` (each tax unit's year so far) are computed from the book when not given."""
     with collector_paused():
         return _scan(household, transactions, book, prices, as_of,
-                     settings or HarvestSettings.from_policy(household), costs or TradingCosts())
+                     settings or HarvestSettings.from_policy(household), costs or TradingCosts(),
+                     positions or tax_positions(household, book, as_of))
 
 
 def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
           prices: PriceTable, as_of: date, settings: HarvestSettings,
-          costs: TradingCosts) -> list[HarvestProposal]:
+          costs: TradingCosts, positions: dict[str, TaxPosition]) -> list[HarvestProposal]:
     guard = build_guard(household, transactions, book, as_of)
-    positions = tax_positions(household, book, as_of)
     rates = {unit: marginal_rates(pos) for unit, pos in positions.items()}
     unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
     taxable = {a.id for a in household.accounts.values() if a.type.is_taxable}

@@ -213,7 +213,8 @@ def propose(
     if options.harvest:
         settings = HarvestSettings.from_policy(household)
         deferral = float(settings.deferral_discount)
-        proposals = scan(household, transactions, book, prices, as_of, settings, options.costs)
+        proposals = scan(household, transactions, book, prices, as_of, settings, options.costs,
+                         positions)
         chosen = {(p.account, p.symbol) for p in proposals if p.status == PROPOSED}
         for lot in lots:
             lot.harvest = lot.taxable and lot.at_loss and (lot.lot.account,

@@ -46,8 +46,10 @@ class LotwiseStrategy:
     band: float = 0.05  # absolute band, as the baselines' 5 % band
     relative_band: float = 0.25
     protect_days: int = 30
-    min_cash: float = 100.0  # idle cash below this is left alone
+    min_cash: float = 0.002  # idle cash below this share of the portfolio is left alone
+    check_every: int = 1  # look for harvests every this many decision days
     calls: int = field(default=0, init=False)
+    _days: int = field(default=0, init=False)
 
     def decide(self, state: State) -> Sequence[Trade]:
         if not self._worth_planning(state):
@@ -96,19 +98,21 @@ class LotwiseStrategy:
     # -- cheap checks --------------------------------------------------------------------
 
     def _worth_planning(self, state: State) -> bool:
+        self._days += 1
         if any(state.needs.values()):
-            return True
-        idle = sum((float(cash) for cash in state.cash.values()), 0.0)
-        if idle > self.min_cash:
             return True
         helper = Plan(state)
         total = helper.total()
+        idle = sum((float(cash) for cash in state.cash.values()), 0.0)
+        if idle > self.min_cash * total:
+            return True
         if total > 0:
             for asset_class, drift in helper.drifts().items():
                 target = state.targets.get(asset_class, 0.0)
                 if abs(drift) > min(self.band, self.relative_band * target or self.band):
                     return True
-        return self.harvest and self._loss_worth_a_look(state)
+        return (self.harvest and self._days % self.check_every == 0
+                and self._loss_worth_a_look(state))
 
     def _loss_worth_a_look(self, state: State) -> bool:
         settings = HarvestSettings()
@@ -156,7 +160,8 @@ def _recent_journal(book: Book, state: State) -> list[Transaction]:
 
 def _factory(harvest: bool, kind: str) -> StrategyFactory:
     def make(params: Mapping[str, object]) -> LotwiseStrategy:
-        known = {"name", "rebalance_to", "band", "relative_band", "protect_days", "min_cash"}
+        known = {"name", "rebalance_to", "band", "relative_band", "protect_days", "min_cash",
+                 "check_every"}
         unknown = set(params) - known
         if unknown:
             raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "

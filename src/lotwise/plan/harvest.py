@@ -43,11 +43,11 @@ from lotwise.ledger.book import Book
 from lotwise.ledger.holding import long_term_cutoff
 from lotwise.model.household import Household
 from lotwise.model.lots import OpenLot
-from lotwise.model.numbers import ZERO, dec
+from lotwise.model.numbers import ZERO
 from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Transaction
 from lotwise.plan.guard import WINDOW, Acquisition, build_guard
-from lotwise.plan.options import TradingCosts
+from lotwise.plan.options import TradingCosts, policy_number
 from lotwise.plan.taxes import tax_positions
 from lotwise.plan.trades import LotSale
 from lotwise.tax.federal import TaxPosition, compute
@@ -73,17 +73,8 @@ class HarvestSettings:
         source = Source(f"household {household.id}")
 
         def number(key: str, default: Decimal) -> Decimal:
-            if key not in extra:
-                return default
-            try:
-                value = dec(extra[key])
-            except ValueError:
-                raise InputError.one(source, f"policy.{key}", f"{key} must be a number",
-                                     f"write {key} = {default}") from None
-            if value < 0:
-                raise InputError.one(source, f"policy.{key}", f"{key} must not be negative",
-                                     f"write {key} = {default}")
-            return value
+            value = policy_number(extra, key, source)
+            return default if value is None else value
 
         raw = extra.get("replacements", {})
         replacements: dict[str, tuple[str, ...]] = {}

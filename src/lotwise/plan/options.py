@@ -68,6 +68,22 @@ _KEYS = ("rebalance_to", "tax_budget", "max_gain", "short_term_gains", "protect_
          "commission", "spread_bps", "min_trade")
 
 
+def policy_number(values: Mapping[str, object], key: str, source: Source) -> Decimal | None:
+    """``values[key]`` as a non-negative number (``None`` when absent), or an
+    :class:`InputError` naming ``policy.<key>``."""
+    if values.get(key) is None:
+        return None
+    try:
+        result = dec(values[key])
+    except ValueError:
+        raise InputError.one(source, f"policy.{key}", f"{key} must be a number, got "
+                             f"{values[key]!r}", f"write {key} = 1000") from None
+    if result < 0:
+        raise InputError.one(source, f"policy.{key}", f"{key} must not be negative",
+                             f"write {key} = 0 or more")
+    return result
+
+
 def options_from_policy(household: Household, **overrides: object) -> PlanOptions:
     """The household's planning policy, with ``overrides`` (non-``None`` values) on top."""
     extra: Mapping[str, object] = household.policy.extra
@@ -76,17 +92,7 @@ def options_from_policy(household: Household, **overrides: object) -> PlanOption
     values.update({k: v for k, v in overrides.items() if v is not None})
 
     def number(key: str) -> Decimal | None:
-        if values.get(key) is None:
-            return None
-        try:
-            result = dec(values[key])
-        except ValueError:
-            raise InputError.one(source, f"policy.{key}", f"{key} must be a number",
-                                 f"write {key} = 1000") from None
-        if result < 0:
-            raise InputError.one(source, f"policy.{key}", f"{key} must not be negative",
-                                 f"write {key} = 0 or more")
-        return result
+        return policy_number(values, key, source)
 
     rebalance_to = str(values.get("rebalance_to", "band"))
     if rebalance_to not in ("band", "target"):

@@ -173,7 +173,11 @@ review_months = 12
 rebalance_to = "band"
 protect_days = 30
 spread_bps = 2
-location = { bonds = ["traditional", "hsa", "roth", "taxable"], reit = ["traditional", "roth", "hsa", "taxable"] }
+
+# Asset location: where each class is best held, first choice first.
+[policy.location]
+bonds = ["traditional", "hsa", "roth", "taxable"]
+reit = ["traditional", "roth", "hsa", "taxable"]
 
 # Sam's payroll contributions buy FXAIX twice a month: the wash-sale guard counts them.
 [[scheduled]]

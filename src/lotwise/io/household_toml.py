@@ -14,7 +14,8 @@ A household file describes who owns what and where the household wants to be::
 
     [accounts.alex_taxable]
     owner = "alex"
-    type = "taxable"          # taxable, traditional, roth, hsa
+    type = "taxable"          # taxable, traditional, roth, hsa; non_registered, rrsp,
+                              # rrif, tfsa, resp, fhsa (Canada); gia, isa, sipp (UK)
     lot_method = "fifo"       # fifo, lifo, hifo, specific, min_tax, average
 
     [securities.VOO]
@@ -91,8 +92,16 @@ _TOP_KEYS = (
     "tax",
     "scheduled",
 )
-_OWNER_KEYS = ("name", "spouse", "filing_status", "tax_residence")
-_ACCOUNT_KEYS = ("owner", "type", "lot_method", "name", "currency", "allowed", "fractional", "drip")
+_OWNER_KEYS = ("name", "spouse", "filing_status", "tax_residence", "affiliates")
+_ACCOUNT_KEYS = (
+    "owner", "type", "lot_method", "name", "currency", "allowed", "fractional", "drip",
+    "jurisdiction",
+)
+_RESIDENCES = {"US": "US", "CA": "CA", "UK": "UK", "GB": "UK"}
+_TYPES_OF = {
+    code: tuple(t.value for t in AccountType if t.jurisdiction == code)
+    for code in ("US", "CA", "UK")
+}
 _SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
 _EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
 _SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency")
@@ -490,18 +499,58 @@ class _HouseholdReader:
                 continue
             self.check_keys(table, _OWNER_KEYS, path)
             status = self.choice(table, "filing_status", path, FilingStatus, FilingStatus.SINGLE)
-            residence = self.text(table, "tax_residence", path)
+            residence = self.residence(table, path)
             owner = Owner(
                 id=owner_id,
                 name=self.text(table, "name", path) or "",
                 spouse=self.text(table, "spouse", path),
                 filing_status=status or FilingStatus.SINGLE,
                 tax_residence=residence or "US",
+                affiliates=self.owner_list(table, "affiliates", path),
             )
-            ok = ok and status is not None
+            ok = ok and status is not None and residence is not None
             owners[owner_id] = owner
         self.check_spouses(owners)
+        self.check_affiliates(owners)
         return owners if ok else None
+
+    def residence(self, table: Mapping[str, Any], path: KeyPath) -> str | None:
+        """``US``, ``CA`` or ``UK`` (``GB`` is read as ``UK``): the regime of the owner."""
+        if "tax_residence" not in table:
+            return "US"
+        value = self.text(table, "tax_residence", path, required=True)
+        if value is None:
+            return None
+        code = _RESIDENCES.get(value.upper())
+        if code is None:
+            self.problem(
+                (*path, "tax_residence"),
+                f"lotwise has no tax regime for residence '{value}'",
+                'write tax_residence = "US", "CA" or "UK"',
+            )
+        return code
+
+    def owner_list(self, table: Mapping[str, Any], key: str, path: KeyPath) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(
+                (*path, key),
+                f"{key} must be a list of owner ids, got {_show(value)}",
+                f'write {key} = ["holdco"] (ids of other owners of this file)',
+            )
+            return ()
+        return tuple(value)
+
+    def check_affiliates(self, owners: Mapping[str, Owner]) -> None:
+        for owner in owners.values():
+            for other in owner.affiliates:
+                if other == owner.id or other not in owners:
+                    self.problem(
+                        ("owners", owner.id, "affiliates"),
+                        f"affiliate '{other}' is not another owner of this household"
+                        f"{did_you_mean(other, owners)}",
+                        f"name other owners of the file: {', '.join(owners)}",
+                    )
 
     def check_spouses(self, owners: Mapping[str, Owner]) -> None:
         known = ", ".join(owners)
@@ -575,10 +624,17 @@ class _HouseholdReader:
                     f"add [owners.{owner}] or name an existing owner: {', '.join(owners)}",
                 )
                 owner = None
-            kind = self.choice(table, "type", path, AccountType, None)
+            residence = "US"
+            if owner is not None and owners is not None:
+                residence = owners[owner].tax_residence
+            kind = self.account_type(table, path, residence)
             method = self.word(table, "lot_method", path, LOT_METHODS, "fifo")
             currency = self.currency(table, "currency", path, base)
-            if owner is None or kind is None or method is None or currency is None:
+            jurisdiction = self.word(table, "jurisdiction", path, ("US", "CA", "UK", "GB"), "")
+            if (
+                owner is None or kind is None or method is None or currency is None
+                or jurisdiction is None
+            ):
                 ok = False
                 continue
             allowed = self.symbols_list(table, path)
@@ -594,8 +650,30 @@ class _HouseholdReader:
                 allowed=allowed,
                 fractional=bool(fractional),
                 drip=drip,
+                jurisdiction=_RESIDENCES.get(jurisdiction, ""),
             )
         return accounts if ok else None
+
+    def account_type(
+        self, table: Mapping[str, Any], path: KeyPath, residence: str
+    ) -> AccountType | None:
+        """The account's type; a wrong one is told the types of the owner's country (any
+        country's type is accepted: a Canadian resident may keep a US IRA)."""
+        if "type" not in table:
+            return self.choice(table, "type", path, AccountType, None)
+        value = self.text(table, "type", path, required=True)
+        if value is None:
+            return None
+        try:
+            return AccountType(value)
+        except ValueError:
+            everything = [t.value for t in AccountType]
+            self.problem(
+                (*path, "type"),
+                f"'{value}' is not a valid type{did_you_mean(value, everything)}",
+                one_of(_TYPES_OF.get(residence, everything)),
+            )
+            return None
 
     def symbols_list(self, table: Mapping[str, Any], path: KeyPath) -> tuple[str, ...]:
         value = table.get("allowed", [])

@@ -72,7 +72,10 @@ REQUIRED_COLUMNS = (
     "id",
     "memo",
 )
-OPTIONAL_COLUMNS = ("to_account", "method")
+OPTIONAL_COLUMNS = ("to_account", "method", "currency", "fx_rate", "source_country", "withholding")
+"""``currency``, ``fx_rate``: the row's currency and its rate into the owner's tax currency
+(any row with an amount); ``source_country``, ``withholding``: a dividend's payer country and
+the foreign tax withheld (``dividend`` and ``reinvest`` rows).  See docs/regimes.md."""
 
 _VALUE_COLUMNS = ("symbol", "quantity", "price", "fees", "amount", "lot", "to_account", "method")
 _ID = re.compile(r"^[^\s,;:\"']+$")
@@ -166,7 +169,7 @@ def parse_transactions(
 
 def content_id(txn: Transaction) -> str:
     """The id of a row without one: ``r`` + 12 hex digits of a hash of its normalised fields."""
-    fields = (
+    fields: tuple[str, ...] = (
         txn.date.isoformat(),
         txn.account,
         txn.action.value,
@@ -179,6 +182,10 @@ def content_id(txn: Transaction) -> str:
         txn.to_account or "",
         txn.method or "",
     )
+    foreign = (txn.currency or "", _norm(txn.fx_rate), txn.source_country or "",
+               _norm(txn.withholding))
+    if any(foreign):  # rows without them keep the ids they always had
+        fields += foreign
     digest = hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
     return "r" + digest[:12]
 
@@ -346,12 +353,21 @@ def _parse_row(
     to_account = None
     if action is Action.TRANSFER:
         to_account = _transfer_accounts(cells, household, account)
+    currency, fx_rate, source_country, withholding = _foreign(cells, action)
 
     if cells.failed or day is None or account is None:
         return None
     if action is Action.REINVEST and amount is None:
         assert quantity is not None and price is not None
         amount = quantity * price
+    if withholding is not None and amount is not None and withholding > amount:
+        cells.problem(
+            "withholding",
+            f"the tax withheld ({_norm(withholding)}) is more than the dividend "
+            f"({_norm(amount)})",
+            "write the gross dividend in amount and the tax withheld from it in withholding",
+        )
+        return None
     return Transaction(
         seq=0,
         id="",
@@ -368,7 +384,51 @@ def _parse_row(
         to_account=to_account,
         memo=cells.get("memo"),
         source=cells.source_of_row(),
+        currency=currency,
+        fx_rate=fx_rate,
+        source_country=source_country,
+        withholding=withholding,
     )
+
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_DIVIDENDS = (Action.DIVIDEND, Action.REINVEST)
+
+
+def _foreign(
+    cells: RowCells, action: Action
+) -> tuple[str | None, Decimal | None, str | None, Decimal | None]:
+    """The optional columns ``currency``, ``fx_rate``, ``source_country``, ``withholding``."""
+    currency = cells.get("currency").upper() or None
+    if currency is not None and not _CURRENCY.match(currency):
+        cells.problem("currency", f"'{cells.get('currency')}' is not a currency code",
+                      "write the three-letter ISO 4217 code, e.g. USD, CAD, GBP")
+        currency = None
+    fx_rate = cells.decimal("fx_rate")
+    if fx_rate is not None and fx_rate <= 0:
+        cells.problem("fx_rate", f"the fx_rate must be more than zero, got {cells.get('fx_rate')}",
+                      "write how many units of the owner's tax currency one unit of the row's "
+                      "currency buys on the row's date")
+        fx_rate = None
+    source_country = cells.get("source_country").upper() or None
+    withholding = cells.decimal("withholding")
+    for column, value in (("source_country", source_country), ("withholding", withholding)):
+        if value is not None and action not in _DIVIDENDS:
+            cells.problem(column, f"{_a(action)} does not use {column} (got '{cells.get(column)}')",
+                          f"leave {column} blank; it belongs to dividend and reinvest rows")
+            return currency, fx_rate, None, None
+    if source_country is not None and not _COUNTRY.match(source_country):
+        cells.problem("source_country", f"'{cells.get('source_country')}' is not a country code",
+                      "write the two-letter ISO 3166 code of the payer's country, e.g. US, CA, GB")
+        source_country = None
+    if source_country == "GB":
+        source_country = "UK"
+    if withholding is not None and withholding < 0:
+        cells.problem("withholding", f"the withholding must not be negative, got "
+                      f"{cells.get('withholding')}", "write the tax withheld as zero or more")
+        withholding = None
+    return currency, fx_rate, source_country, withholding
 
 
 def _account(cells: RowCells, column: str, household: Household) -> str | None:

@@ -6,13 +6,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from lotwise.model.lots import Disposal, OpenLot, WashSale
+
+if TYPE_CHECKING:
+    from lotwise.ledger.ca import CaDisposition, SuperficialLoss
+    from lotwise.ledger.pools import PoolBalance
+    from lotwise.ledger.uk import UkDisposal
 
 
 @dataclass(frozen=True, slots=True)
 class CashEvent:
-    """Income and cash movements kept for the tax year: dividends, interest, fees, etc."""
+    """Income and cash movements kept for the tax year: dividends, interest, fees, etc.
+
+    ``amount`` is the gross amount; for a dividend with foreign tax withheld at source,
+    ``withholding`` is that tax (the cash received is ``amount - withholding``) and
+    ``source_country`` the payer's country (see :mod:`lotwise.withholding`).
+    """
 
     txn_id: str
     date: date
@@ -20,6 +31,8 @@ class CashEvent:
     action: str
     symbol: str | None
     amount: Decimal
+    withholding: Decimal = Decimal(0)
+    source_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +49,22 @@ class Book:
     wash_sales: tuple[WashSale, ...]
     cash: Mapping[str, Decimal] = field(default_factory=dict)
     cash_events: tuple[CashEvent, ...] = ()
+    # Accounts of owners taxed outside the United States (see docs/regimes.md).  An account
+    # missing from ``regimes`` is under US rules and its amounts are in ``USD``.
+    regimes: Mapping[str, str] = field(default_factory=dict)  # account -> US, CA or UK
+    currencies: Mapping[str, str] = field(default_factory=dict)  # account -> currency
+    pools: tuple[PoolBalance, ...] = ()  # Canadian ACB and UK section 104 pools at as_of
+    superficial_losses: tuple[SuperficialLoss, ...] = ()  # Canada, ITA s.54
+    ca_dispositions: tuple[CaDisposition, ...] = ()  # Canada, Schedule 3 lines
+    uk_disposals: tuple[UkDisposal, ...] = ()  # United Kingdom, one per person, share, day
+
+    def regime_of(self, account: str) -> str:
+        """``US``, ``CA`` or ``UK``: the regime the account's owner is taxed under."""
+        return self.regimes.get(account, "US")
+
+    def currency_of(self, account: str) -> str:
+        """The currency of the book's amounts for ``account``."""
+        return self.currencies.get(account, "USD")
 
     def lots_in(self, account: str) -> tuple[OpenLot, ...]:
         return tuple(lot for lot in self.lots if lot.account == account)

@@ -51,16 +51,22 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from lotwise.errors import InputError, Source
+from lotwise.errors import InputError, Problem, Source
+from lotwise.fx import FxTable, convert
 from lotwise.ledger import relief
 from lotwise.ledger.book import Book, CashEvent
+from lotwise.ledger.ca import CaDisposition, CaReplayer, QuantityIndex, SuperficialLoss
 from lotwise.ledger.holding import tacked_start, term_on
+from lotwise.ledger.uk import UkDisposal, UkReplayer, plan_matches
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, OpenLot, WashSale
 from lotwise.model.transactions import Action, Transaction
+from lotwise.regimes.base import CA, CURRENCY, UK, US, account_regimes, is_all_us, owner_regimes
+from lotwise.withholding import withholding_rate
 
 WASH_WINDOW = timedelta(days=30)  # IRC §1091(a): 30 days before or after the sale
 ZERO = Decimal(0)
@@ -633,21 +639,197 @@ _HANDLERS = {
 
 
 def replay(
-    household: Household, transactions: Iterable[Transaction], *, as_of: date | None = None
+    household: Household,
+    transactions: Iterable[Transaction],
+    *,
+    as_of: date | None = None,
+    fx: FxTable | None = None,
 ) -> Book:
-    """Replay ``transactions`` (up to and including ``as_of``) into a :class:`Book`."""
-    replayer = Replayer(household)
+    """Replay ``transactions`` (up to and including ``as_of``) into a :class:`Book`.
+
+    Each owner's accounts are replayed under the owner's regime (``tax_residence``): US
+    residents by :class:`Replayer` (the rules above), Canadian residents by
+    :class:`~lotwise.ledger.ca.CaReplayer`, UK residents by
+    :class:`~lotwise.ledger.uk.UkReplayer`, and the results are merged into one book.  A
+    row in another currency than its owner's regime's is converted at its ``fx_rate`` or
+    at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
+    """
     ordered = sorted(transactions, key=lambda t: (t.date, t.seq))
+    if as_of is not None:
+        ordered = [txn for txn in ordered if txn.date <= as_of]
     # The replay makes many small objects that live to the end; pausing the cyclic garbage
     # collector (which would scan them again and again) changes no result.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for txn in ordered:
-            if as_of is not None and txn.date > as_of:
-                break
-            replayer.apply(txn)
-        return replayer.book(as_of)
+        if _only_us(household, ordered):
+            replayer = Replayer(household)
+            for txn in ordered:
+                replayer.apply(txn)
+            return replayer.book(as_of)
+        return _replay_regimes(household, ordered, as_of, fx)
     finally:
         if collecting:
             gc.enable()
+
+
+# -- dispatch by regime -----------------------------------------------------------------
+
+
+def _only_us(household: Household, ordered: list[Transaction]) -> bool:
+    """US residents only, every amount in dollars, no foreign tax withheld: the US ledger
+    alone, exactly as before the other regimes existed."""
+    if not is_all_us(household):
+        return False
+    if (
+        household.base_currency != "USD"
+        or any(a.currency != "USD" for a in household.accounts.values())
+        or any(s.currency != "USD" for s in household.securities.values())
+    ):
+        return False
+    return not any(
+        txn.currency not in (None, "USD") or txn.withholding is not None or txn.source_country
+        for txn in ordered
+    )
+
+
+def _replay_regimes(
+    household: Household, ordered: list[Transaction], as_of: date | None, fx: FxTable | None
+) -> Book:
+    """Convert, split by regime, replay each part with its own ledger, merge the books."""
+    regimes = account_regimes(household)
+    currencies = {account: CURRENCY[code] for account, code in regimes.items()}
+    problems = []
+    for txn in ordered:
+        if txn.account not in regimes:
+            raise _error(txn, "account", f"unknown account '{txn.account}'",
+                         "add it under [accounts] in the household file, or fix the id")
+        target = txn.to_account
+        if txn.action is Action.TRANSFER and target in regimes and (
+            regimes[target] != regimes[txn.account]
+        ):
+            problems.append(_problem(
+                txn, "to_account",
+                f"the transfer from '{txn.account}' ({regimes[txn.account]} resident owner) to "
+                f"'{target}' ({regimes[target]} resident owner) crosses tax regimes",
+                "record a sell in the first account and a buy in the second",
+            ))
+    if problems:
+        raise InputError(problems)
+    converted = _withheld(household, convert(household, ordered, currencies, fx), regimes)
+    parts: dict[str, list[Transaction]] = {US: [], CA: [], UK: []}
+    for txn in converted:
+        parts[regimes[txn.account]].append(txn)
+    present = set(regimes.values())
+    books: list[Book] = []
+    ca_lines: tuple[CaDisposition, ...] = ()
+    superficial: tuple[SuperficialLoss, ...] = ()
+    uk_lines: tuple[UkDisposal, ...] = ()
+    if US in present:
+        us = Replayer(household)
+        for txn in parts[US]:
+            us.apply(txn)
+        books.append(_with_withholding(us.book(as_of), parts[US]))
+    if CA in present:
+        residents = [o for o, code in owner_regimes(household).items() if code == CA]
+        ca = CaReplayer(household, [a for a, c in regimes.items() if c == CA],
+                        QuantityIndex(ordered), residents)
+        for txn in parts[CA]:
+            ca.apply(txn)
+        books.append(_pooled_book(ca, as_of))
+        ca_lines, superficial = tuple(ca.dispositions), tuple(ca.superficial)
+    if UK in present:
+        uk_accounts = [a for a, c in regimes.items() if c == UK]
+        within_cgt = {a for a in uk_accounts if household.accounts[a].type.is_taxable}
+        plan = plan_matches(
+            (household.accounts[t.account].owner, t) for t in parts[UK] if t.account in within_cgt
+        )
+        uk = UkReplayer(household, uk_accounts, plan)
+        for txn in parts[UK]:
+            uk.apply(txn)
+        books.append(_pooled_book(uk, as_of))
+        uk_lines = tuple(uk.uk_disposals())
+    order = {txn.id: (txn.date, txn.seq) for txn in ordered}
+    cash: dict[str, Decimal] = {}
+    for book in books:
+        cash.update(book.cash)
+    return Book(
+        as_of=as_of,
+        lots=tuple(sorted((lot for b in books for lot in b.lots),
+                          key=lambda lot: (lot.account, lot.symbol))),
+        disposals=tuple(sorted((d for b in books for d in b.disposals), key=lambda d: d.sold)),
+        wash_sales=tuple(w for b in books for w in b.wash_sales),
+        cash=cash,
+        cash_events=tuple(sorted((e for b in books for e in b.cash_events),
+                                 key=lambda e: order.get(e.txn_id, (e.date, 0)))),
+        regimes=regimes,
+        currencies=currencies,
+        pools=tuple(p for b in books for p in b.pools),
+        superficial_losses=superficial,
+        ca_dispositions=ca_lines,
+        uk_disposals=uk_lines,
+    )
+
+
+def _pooled_book(replayer: CaReplayer | UkReplayer, as_of: date | None) -> Book:
+    return Book(
+        as_of=as_of,
+        lots=tuple(replayer.open_lots()),
+        disposals=tuple(replayer.disposals),
+        wash_sales=(),
+        cash=dict(replayer.cash),
+        cash_events=tuple(replayer.cash_events),
+        pools=tuple(replayer.balances()),
+    )
+
+
+def _withheld(
+    household: Household, transactions: list[Transaction], regimes: dict[str, str]
+) -> list[Transaction]:
+    """A dividend with a source country and no ``withholding`` had the treaty rate of
+    :mod:`lotwise.withholding` withheld, for its owner's residence and account type."""
+    out = []
+    problems = []
+    for txn in transactions:
+        if (
+            txn.action in (Action.DIVIDEND, Action.REINVEST)
+            and txn.source_country
+            and txn.withholding is None
+        ):
+            account = household.accounts[txn.account]
+            found = withholding_rate(txn.source_country, regimes[txn.account],
+                                     account.type.value)
+            if found is None:
+                problems.append(_problem(
+                    txn, "withholding",
+                    f"lotwise has no withholding rate for a dividend from {txn.source_country} "
+                    f"to a {regimes[txn.account]} resident's {account.type.value} account",
+                    "give the tax withheld in the withholding column (see the broker statement)",
+                ))
+                continue
+            txn = replace(txn, withholding=txn.gross * found.rate)
+        out.append(txn)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _with_withholding(book: Book, transactions: list[Transaction]) -> Book:
+    """The US ledger's book, with foreign tax withheld on dividends taken out of cash."""
+    withheld = {t.id: t for t in transactions if t.withholding or t.source_country}
+    if not withheld:
+        return book
+    cash = dict(book.cash)
+    events = []
+    for event in book.cash_events:
+        txn = withheld.get(event.txn_id)
+        if txn is not None and event.action in ("dividend", "reinvest"):
+            tax = txn.withholding or ZERO
+            cash[event.account] = cash.get(event.account, ZERO) - tax
+            event = replace(event, withholding=tax, source_country=txn.source_country)
+        events.append(event)
+    return replace(book, cash=cash, cash_events=tuple(events))
+
+
+def _problem(txn: Transaction, field: str | None, message: str, fix: str) -> Problem:
+    return Problem(txn.source or Source(f"transaction {txn.id}"), field, message, fix)

@@ -11,24 +11,64 @@ from types import MappingProxyType
 
 
 class AccountType(StrEnum):
-    """Kinds of account.  Only ``taxable`` accounts realize capital gains and losses."""
+    """Kinds of account.  Only ``taxable``, ``non_registered`` and ``gia`` accounts realize
+    capital gains and losses; the others are tax-deferred or tax-exempt wrappers of their
+    country (see docs/regimes.md)."""
 
+    # United States
     TAXABLE = "taxable"
     TRADITIONAL = "traditional"  # traditional IRA, 401(k), 403(b): tax-deferred
     ROTH = "roth"  # Roth IRA / Roth 401(k): tax-exempt
     HSA = "hsa"  # health savings account: tax-exempt for qualified use
+    # Canada
+    NON_REGISTERED = "non_registered"  # an ordinary (taxable) investment account
+    RRSP = "rrsp"  # registered retirement savings plan: tax-deferred (ITA s.146)
+    RRIF = "rrif"  # registered retirement income fund: tax-deferred (ITA s.146.3)
+    TFSA = "tfsa"  # tax-free savings account (ITA s.146.2)
+    RESP = "resp"  # registered education savings plan: deferred (ITA s.146.1)
+    FHSA = "fhsa"  # first home savings account: tax-free for a qualifying withdrawal (s.146.6)
+    # United Kingdom
+    GIA = "gia"  # general investment account: within capital gains tax
+    ISA = "isa"  # individual savings account: outside CGT (ISA Regulations 1998 reg. 22, 34)
+    SIPP = "sipp"  # self-invested personal pension: outside CGT (TCGA 1992 s.271(1A))
 
     @property
     def is_taxable(self) -> bool:
-        return self is AccountType.TAXABLE
+        return self in _TAXABLE_TYPES
 
     @property
     def is_tax_deferred(self) -> bool:
-        return self is AccountType.TRADITIONAL
+        return self in _DEFERRED_TYPES
 
     @property
     def is_tax_exempt(self) -> bool:
-        return self in (AccountType.ROTH, AccountType.HSA)
+        return self in _EXEMPT_TYPES
+
+    @property
+    def jurisdiction(self) -> str:
+        """The country whose wrapper this is: ``US``, ``CA`` or ``UK``."""
+        return _JURISDICTION[self]
+
+
+_TAXABLE_TYPES = frozenset({AccountType.TAXABLE, AccountType.NON_REGISTERED, AccountType.GIA})
+_DEFERRED_TYPES = frozenset(
+    {AccountType.TRADITIONAL, AccountType.RRSP, AccountType.RRIF, AccountType.RESP,
+     AccountType.SIPP}
+)
+_EXEMPT_TYPES = frozenset(
+    {AccountType.ROTH, AccountType.HSA, AccountType.TFSA, AccountType.FHSA, AccountType.ISA}
+)
+_JURISDICTION = {
+    **dict.fromkeys(
+        (AccountType.TAXABLE, AccountType.TRADITIONAL, AccountType.ROTH, AccountType.HSA), "US"
+    ),
+    **dict.fromkeys(
+        (AccountType.NON_REGISTERED, AccountType.RRSP, AccountType.RRIF, AccountType.TFSA,
+         AccountType.RESP, AccountType.FHSA),
+        "CA",
+    ),
+    **dict.fromkeys((AccountType.GIA, AccountType.ISA, AccountType.SIPP), "UK"),
+}
 
 
 class FilingStatus(StrEnum):
@@ -42,13 +82,20 @@ class FilingStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Owner:
-    """A person or entity that owns accounts.  ``spouse`` names another owner's id."""
+    """A person or entity that owns accounts.  ``spouse`` names another owner's id.
+
+    ``tax_residence`` (``US``, ``CA`` or ``UK``) chooses the tax regime that the ledger
+    applies to the owner's accounts.  ``affiliates`` names other owners affiliated with this
+    one beyond the spouse, such as a corporation the owner controls (Canada: ITA s.251.1);
+    their purchases count for the Canadian superficial-loss rule.
+    """
 
     id: str
     name: str = ""
     spouse: str | None = None
     filing_status: FilingStatus = FilingStatus.SINGLE
     tax_residence: str = "US"
+    affiliates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +113,11 @@ class Account:
     allowed: tuple[str, ...] = ()
     fractional: bool = True
     drip: bool | None = None
+    jurisdiction: str = ""  # US, CA or UK; blank: the country of ``type``
+
+    def __post_init__(self) -> None:
+        if not self.jurisdiction:
+            object.__setattr__(self, "jurisdiction", self.type.jurisdiction)
 
     def may_buy(self, symbol: str) -> bool:
         return not self.allowed or symbol in self.allowed

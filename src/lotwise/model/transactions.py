@@ -64,6 +64,14 @@ class Transaction:
     interest, deposit, withdrawal, fee, return_of_capital, and the dividend that paid a
     reinvest); for buys and sells the cash is ``quantity * price`` plus or minus ``fees``
     unless ``amount`` is given.
+
+    ``currency`` is the currency of the row's price, fees and amount (``None``: the
+    security's currency for a row with a symbol, else the account's).  ``fx_rate``, when
+    given, converts it into the account owner's tax currency (1 unit of ``currency`` =
+    ``fx_rate`` units of the tax currency) instead of the rates file.  A dividend's
+    ``source_country`` (ISO code of the payer's country) and ``withholding`` (foreign tax
+    withheld, in the row's currency; ``None``: the treaty rate of
+    :mod:`lotwise.withholding`) feed foreign tax credits; ``amount`` stays the gross dividend.
     """
 
     seq: int
@@ -81,6 +89,10 @@ class Transaction:
     to_account: str | None = None
     memo: str = ""
     source: Source | None = None
+    currency: str | None = None
+    fx_rate: Decimal | None = None
+    source_country: str | None = None
+    withholding: Decimal | None = None
 
     @property
     def gross(self) -> Decimal:

@@ -1,10 +1,21 @@
-"""Realized gains in Form 8949 layout.
+"""Realized gains in each regime's layout.
 
-Rows are the reportable disposals of a tax year (sales from taxable accounts and return of
-capital beyond basis), split into Part I (short-term) and Part II (long-term) as the Form
-8949 instructions require.  Column (f) holds the adjustment code — ``W`` for a wash sale —
-and column (g) the adjustment; column (h) is ``proceeds - basis + adjustment``.  Each line
-is rounded to cents, and the totals are the sums of the rounded lines, as on the form.
+United States (:func:`gain_rows`): Form 8949.  Rows are the reportable disposals of a tax
+year (sales from taxable accounts and return of capital beyond basis) in accounts of US
+residents, split into Part I (short-term) and Part II (long-term) as the Form 8949
+instructions require.  Column (f) holds the adjustment code — ``W`` for a wash sale — and
+column (g) the adjustment; column (h) is ``proceeds - basis + adjustment``.  Each line is
+rounded to cents, and the totals are the sums of the rounded lines, as on the form.
+
+Canada (:func:`schedule_3_rows`): Schedule 3, Part 3 (publicly traded shares and fund
+units), in Canadian dollars, per calendar year: number, name, year of acquisition, proceeds
+of disposition, adjusted cost base, outlays and expenses, gain (or loss).  A superficial
+loss shows as the loss denied (code ``SL``, ITA s.40(2)(g)(i)) and a nil reported loss.
+
+United Kingdom (:func:`sa108_rows`): the disposals of a tax year (6 April to 5 April,
+named by the year it starts) in pounds sterling, one per person, share and day, with the
+shares matched by each rule (same day, 30 days, section 104) — the figures behind the
+SA108 boxes "disposal proceeds", "allowable costs" and "gains / losses".
 """
 
 from __future__ import annotations
@@ -38,7 +49,11 @@ COLUMNS = (
 
 
 def gain_rows(book: Book, year: int) -> list[dict[str, object]]:
-    rows = [_row(d) for d in book.disposals if d.reportable and d.sold.year == year]
+    rows = [
+        _row(d)
+        for d in book.disposals
+        if d.reportable and d.sold.year == year and book.regime_of(d.account) == "US"
+    ]
     rows.sort(key=lambda r: (r["term"] != Term.SHORT.value, str(r["sold"]), str(r["symbol"])))
     return rows
 
@@ -92,4 +107,139 @@ def to_csv(rows: list[dict[str, object]]) -> str:
     writer.writeheader()
     for row in rows:
         writer.writerow({key: row[key] for key in COLUMNS})
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- Canada
+
+SCHEDULE_3_COLUMNS = (
+    "owner",
+    "number",
+    "name",
+    "year_of_acquisition",
+    "sold",
+    "proceeds",
+    "acb",
+    "outlays",
+    "gain",
+    "code",
+    "denied",
+    "kind",
+    "account",
+)
+
+
+def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
+    """Schedule 3 lines of ``year`` (Canadian residents), in Canadian dollars."""
+    rows: list[dict[str, object]] = []
+    for line in book.ca_dispositions:
+        if line.sold.year != year:
+            continue
+        proceeds, acb, outlays = money(line.proceeds), money(line.acb), money(line.outlays)
+        denied = money(line.denied)
+        rows.append({
+            "owner": line.owner,
+            "number": shares(line.quantity),
+            "name": line.symbol,
+            "year_of_acquisition": line.acquired_year,
+            "sold": line.sold.isoformat(),
+            "proceeds": format(proceeds, "f"),
+            "acb": format(acb, "f"),
+            "outlays": format(outlays, "f"),
+            "gain": format(proceeds - acb - outlays + denied, "f"),
+            "code": "SL" if line.denied else ("s.38(a.1)" if line.inclusion_exempt else ""),
+            "denied": format(denied, "f"),
+            "kind": line.kind,
+            "account": line.account,
+        })
+    rows.sort(key=lambda r: (str(r["owner"]), str(r["sold"]), str(r["name"])))
+    return rows
+
+
+def schedule_3_totals(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
+    """Per owner: proceeds, ACB, outlays, reported gain and superficial losses denied."""
+    out: dict[str, dict[str, str]] = {}
+    for owner in sorted({str(r["owner"]) for r in rows}):
+        mine = [r for r in rows if r["owner"] == owner]
+        out[owner] = {
+            key: cents(sum((Decimal(str(r[key])) for r in mine), Decimal(0)))
+            for key in ("proceeds", "acb", "outlays", "gain", "denied")
+        }
+        out[owner]["lines"] = str(len(mine))
+    return out
+
+
+# --------------------------------------------------------------------------- United Kingdom
+
+SA108_COLUMNS = (
+    "owner",
+    "date",
+    "description",
+    "quantity",
+    "proceeds",
+    "allowable_costs",
+    "gain",
+    "same_day",
+    "thirty_day",
+    "s104",
+    "kind",
+)
+
+
+def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
+    """The disposals of UK tax year ``tax_year`` (6 April to 5 April), in pounds."""
+    rows: list[dict[str, object]] = []
+    for d in book.uk_disposals:
+        if d.tax_year != tax_year:
+            continue
+        proceeds, costs = money(d.proceeds), money(d.allowable_costs)
+        by_rule = {"same_day": Decimal(0), "thirty_day": Decimal(0), "s104": Decimal(0)}
+        for m in d.matches:
+            by_rule[m.rule] += m.quantity
+        later = sorted({m.acquired.isoformat() for m in d.matches
+                        if m.rule == "thirty_day" and m.acquired})
+        rows.append({
+            "owner": d.owner,
+            "date": d.date.isoformat(),
+            "description": f"{shares(d.quantity)} {d.symbol}"
+            + (f" (30-day match: {', '.join(later)})" if later else ""),
+            "quantity": shares(d.quantity),
+            "proceeds": format(proceeds, "f"),
+            "allowable_costs": format(costs, "f"),
+            "gain": format(proceeds - costs, "f"),
+            "same_day": shares(by_rule["same_day"]),
+            "thirty_day": shares(by_rule["thirty_day"]),
+            "s104": shares(by_rule["s104"]),
+            "kind": d.kind,
+        })
+    rows.sort(key=lambda r: (str(r["owner"]), str(r["date"]), str(r["description"])))
+    return rows
+
+
+def sa108_totals(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
+    """Per owner, as the SA108 summary adds them: disposals, proceeds, allowable costs,
+    gains before losses, losses.  Gifts (no gain, no loss) are not counted."""
+    out: dict[str, dict[str, str]] = {}
+    for owner in sorted({str(r["owner"]) for r in rows}):
+        mine = [r for r in rows if r["owner"] == owner and r["kind"] != "donation"]
+        gains = [Decimal(str(r["gain"])) for r in mine]
+        out[owner] = {
+            "disposals": str(len(mine)),
+            "proceeds": cents(sum((Decimal(str(r["proceeds"])) for r in mine), Decimal(0))),
+            "allowable_costs": cents(
+                sum((Decimal(str(r["allowable_costs"])) for r in mine), Decimal(0))
+            ),
+            "gains": cents(sum((g for g in gains if g > 0), Decimal(0))),
+            "losses": cents(-sum((g for g in gains if g < 0), Decimal(0))),
+        }
+    return out
+
+
+def to_csv_rows(rows: list[dict[str, object]], columns: tuple[str, ...]) -> str:
+    """Any of the row lists above as CSV with the given columns."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: row[key] for key in columns})
     return buffer.getvalue()

@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 
+from lotwise.ledger.uk import uk_tax_year
 from lotwise.model.household import Household
 from lotwise.model.numbers import money
+from lotwise.regimes.base import CA, UK, US, owner_regimes, sub_household
+from lotwise.regimes.report import ca_tax_view, uk_tax_view
 from lotwise.tax.marginal import marginal_rates, zero_rate_room
 from lotwise.tax.profile import parse_tax_profile
 from lotwise.tax.realized import carryforward_chain
@@ -35,13 +38,47 @@ def _pct(rate: Decimal) -> str:
 
 
 def render_tax_report(
+    household: Household, book: Book, year: int, as_of: date, *, year_is_default: bool = False
+) -> tuple[RenderableType, dict[str, Any]]:
+    """The report for ``year`` as of ``as_of``: (Rich renderable, JSON-ready dict).
+
+    A household of US residents gets the US report alone.  Otherwise each regime speaks
+    its own language (:mod:`lotwise.regimes.report`): US residents' tax units as below
+    (``units``), Canadian residents' calendar year in CAD (``canada``), UK residents' tax
+    year in GBP (``united_kingdom``; ``year`` names the tax year starting 6 April of it, or,
+    when ``year_is_default``, the tax year that contains ``as_of``).
+    """
+    regimes = owner_regimes(household)
+    if all(code == US for code in regimes.values()):
+        return _render_us(household, book, year, as_of)
+    renderables: list[RenderableType] = []
+    data: dict[str, Any] = {"year": year, "as_of": as_of.isoformat(), "units": []}
+    if US in regimes.values():
+        us_view, us_data = _render_us(sub_household(household, US), book, year, as_of)
+        renderables.append(us_view)
+        data.update(us_data)
+    if CA in regimes.values():
+        views, rows = ca_tax_view(household, book, year, as_of)
+        renderables += views
+        data["canada"] = rows
+    if UK in regimes.values():
+        tax_year = uk_tax_year(as_of) if year_is_default else year
+        views, rows = uk_tax_view(household, book, tax_year, as_of)
+        renderables += views
+        data["united_kingdom"] = rows
+    return Group(*renderables), data
+
+
+def _render_us(
     household: Household, book: Book, year: int, as_of: date
 ) -> tuple[RenderableType, dict[str, Any]]:
-    """The report for ``year`` as of ``as_of``: (Rich renderable, JSON-ready dict)."""
+    """The US report: tax units, Schedule D, worksheets, marginal rates."""
     profile = parse_tax_profile(household)
     earlier = [y for y in profile.profile_years() if y <= year]
     start = min(earlier) if earlier else year
-    disposals = tuple(d for d in book.disposals if d.sold <= as_of)
+    disposals = tuple(
+        d for d in book.disposals if d.sold <= as_of and book.regime_of(d.account) == US
+    )
     rows = [
         r
         for r in carryforward_chain(household, disposals, range(start, year + 1), profile=profile)

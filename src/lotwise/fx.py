@@ -1,0 +1,232 @@
+"""Foreign exchange rates: a table of daily rates and the conversion of a journal into a
+regime's currency.
+
+Every amount of a transaction is in the transaction's own currency.  The ledger of a
+Canadian resident keeps its book in Canadian dollars and that of a UK resident in pounds,
+so each row is converted at the rate **of its own date**: the cost of a purchase at the
+rate of the purchase date, the proceeds of a sale at the rate of the sale date.
+
+* Canada: ITA s.261(2)(b) converts an amount "using the relevant spot rate for the
+  particular day on which the amount arose"; the "relevant spot rate" (s.261(1)) is the
+  Bank of Canada rate for that day or, when none is quoted that day, for the closest
+  preceding day.
+* United Kingdom: *Bentley v Pike* (1981) 53 TC 590: the sterling cost is the foreign cost
+  at the rate of the acquisition date and the sterling proceeds the foreign proceeds at the
+  rate of the disposal date (HMRC Capital Gains Manual CG78300+).
+
+A rate says how many units of ``quote`` one unit of ``base`` buys::
+
+    date,base,quote,rate
+    2024-03-01,USD,CAD,1.3576
+
+:meth:`FxTable.rate` answers ``rate("USD", "CAD", day)`` with the rate of ``day``; when the
+table has none for that day (a weekend, a bank holiday) it takes the latest earlier rate
+no more than ``max_age_days`` (default 7) before it, as central banks publish only on
+business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
+No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
+missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
+date and the pair.
+
+Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-03-01
+(USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
+(2,500 + 1) x 1.3576 = C$3,395.36; the proceeds are 2,600 x 1.3530 = C$3,517.80; the
+gain C$122.44 is not (2,600 - 2,501) x any single rate.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from lotwise.errors import InputError, Problem, Source
+from lotwise.model.household import Household
+from lotwise.model.transactions import Transaction
+
+DEFAULT_MAX_AGE_DAYS = 7
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class FxRate:
+    """One unit of ``base`` is worth ``rate`` units of ``quote`` on ``date``."""
+
+    date: date
+    base: str
+    quote: str
+    rate: Decimal
+
+
+class MissingRateError(LookupError):
+    """No ``base``/``quote`` rate on or shortly before ``day``."""
+
+    def __init__(self, base: str, quote: str, day: date, latest: date | None) -> None:
+        self.base = base
+        self.quote = quote
+        self.day = day
+        self.latest = latest
+        when = (
+            f"; the latest earlier rate is of {latest.isoformat()}" if latest is not None else ""
+        )
+        super().__init__(f"no {base}/{quote} rate for {day.isoformat()}{when}")
+
+
+class FxTable:
+    """Daily rates by currency pair; immutable once built.
+
+    The same (date, base, quote) given twice must have the same rate, else ``ValueError``.
+    """
+
+    __slots__ = ("_dates", "_max_age", "_rates")
+
+    def __init__(
+        self, rates: Iterable[FxRate] = (), *, max_age_days: int = DEFAULT_MAX_AGE_DAYS
+    ) -> None:
+        by_pair: dict[tuple[str, str], dict[date, Decimal]] = {}
+        for fx in rates:
+            if fx.rate <= 0:
+                raise ValueError(f"rate {fx.base}/{fx.quote} on {fx.date} must be positive")
+            series = by_pair.setdefault((fx.base, fx.quote), {})
+            known = series.get(fx.date)
+            if known is not None and known != fx.rate:
+                raise ValueError(
+                    f"two {fx.base}/{fx.quote} rates on {fx.date.isoformat()}: "
+                    f"{known} and {fx.rate}"
+                )
+            series[fx.date] = fx.rate
+        self._dates: dict[tuple[str, str], tuple[date, ...]] = {}
+        self._rates: dict[tuple[str, str], tuple[Decimal, ...]] = {}
+        for pair, series in by_pair.items():
+            days = tuple(sorted(series))
+            self._dates[pair] = days
+            self._rates[pair] = tuple(series[d] for d in days)
+        self._max_age = timedelta(days=max_age_days)
+
+    def __len__(self) -> int:
+        return sum(len(days) for days in self._dates.values())
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        return frozenset(self._dates)
+
+    def rate(self, base: str, quote: str, day: date) -> Decimal:
+        """Units of ``quote`` per unit of ``base`` on ``day`` (1 when they are the same)."""
+        if base == quote:
+            return ONE
+        direct = self._lookup((base, quote), day)
+        if direct is not None:
+            return direct[0]
+        inverse = self._lookup((quote, base), day)
+        if inverse is not None:
+            return ONE / inverse[0]
+        latest = max(
+            (d for d in (self._latest((base, quote), day), self._latest((quote, base), day)) if d),
+            default=None,
+        )
+        raise MissingRateError(base, quote, day, latest)
+
+    def _lookup(self, pair: tuple[str, str], day: date) -> tuple[Decimal, date] | None:
+        days = self._dates.get(pair)
+        if not days:
+            return None
+        index = bisect_right(days, day)
+        if index == 0:
+            return None
+        found = days[index - 1]
+        if day - found > self._max_age:
+            return None
+        return self._rates[pair][index - 1], found
+
+    def _latest(self, pair: tuple[str, str], day: date) -> date | None:
+        days = self._dates.get(pair)
+        if not days:
+            return None
+        index = bisect_right(days, day)
+        return days[index - 1] if index else None
+
+
+def row_currency(household: Household, txn: Transaction) -> str:
+    """The currency of a row's amounts: its own, else its security's, else its account's."""
+    if txn.currency:
+        return txn.currency
+    if txn.symbol is not None:
+        security = household.securities.get(txn.symbol)
+        if security is not None:
+            return security.currency
+    account = household.accounts.get(txn.account)
+    return account.currency if account is not None else household.base_currency
+
+
+def convert(
+    household: Household,
+    transactions: Iterable[Transaction],
+    currency_of: Mapping[str, str],
+    fx: FxTable | None,
+) -> list[Transaction]:
+    """The transactions with every amount in the currency ``currency_of[account]``.
+
+    A row already in that currency is returned as it is.  Another row is converted at its
+    ``fx_rate`` when given, else at the table's rate of its date; its ``currency`` becomes
+    the target and its ``fx_rate`` the rate used.  Every row without a rate is reported at
+    once in one :class:`InputError`.
+    """
+    out: list[Transaction] = []
+    problems: list[Problem] = []
+    for txn in transactions:
+        target = currency_of.get(txn.account)
+        own = row_currency(household, txn)
+        if target is None or own == target:
+            out.append(txn)
+            continue
+        rate = txn.fx_rate
+        if rate is None:
+            if fx is None:
+                problems.append(_missing(txn, own, target, None, no_table=True))
+                continue
+            try:
+                rate = fx.rate(own, target, txn.date)
+            except MissingRateError as exc:
+                problems.append(_missing(txn, own, target, exc.latest, no_table=False))
+                continue
+        out.append(_scaled(txn, rate, target))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
+    def times(value: Decimal | None) -> Decimal | None:
+        return None if value is None else value * rate
+
+    return replace(
+        txn,
+        price=times(txn.price),
+        fees=txn.fees * rate,
+        amount=times(txn.amount),
+        withholding=times(txn.withholding),
+        currency=target,
+        fx_rate=rate,
+    )
+
+
+def _missing(
+    txn: Transaction, own: str, target: str, latest: date | None, *, no_table: bool
+) -> Problem:
+    day = txn.date.isoformat()
+    source = txn.source or Source(f"transaction {txn.id}")
+    where = (
+        "and no FX rates file was given"
+        if no_table
+        else "in the FX rates file"
+        + (f" (its latest earlier {own}/{target} rate is of {latest.isoformat()})" if latest
+           else "")
+    )
+    return Problem(
+        source,
+        "fx_rate",
+        f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and the "
+        f"owner's tax currency is {target}, {where}",
+        f"add a row {day},{own},{target},<rate> to the FX rates file (--fx), or give this "
+        "row an fx_rate",
+    )

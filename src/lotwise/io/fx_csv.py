@@ -1,0 +1,93 @@
+"""Reading foreign exchange rates from a CSV file.
+
+Four columns, in any order, with a header line::
+
+    date,base,quote,rate
+    2024-03-01,USD,CAD,1.3576
+    2024-03-01,GBP,USD,1.2623
+
+One unit of ``base`` is worth ``rate`` units of ``quote`` on ``date``; ``rate`` is more
+than zero; currencies are three capital letters (ISO 4217).  A pair is found in either
+direction (a ``GBP,USD`` row also answers ``USD,GBP`` as 1 / rate).  The same date and
+pair twice with the same rate is read once; with two different rates it is a problem.
+Every problem in the file is reported at once as one :class:`~lotwise.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from decimal import Decimal
+
+from lotwise.errors import InputError, Problem
+from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable
+from lotwise.io.household_toml import read_text
+from lotwise.io.prices_csv import RowCells, read_table
+
+FX_COLUMNS = ("date", "base", "quote", "rate")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def read_fx(path: str | os.PathLike[str], *, today: date) -> list[FxRate]:
+    """Read an FX rates CSV file (``date,base,quote,rate``)."""
+    return parse_fx(read_text(path), str(path), today=today)
+
+
+def load_fx_table(
+    path: str | os.PathLike[str], *, today: date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
+) -> FxTable:
+    """Read an FX rates file into an :class:`~lotwise.fx.FxTable`."""
+    return FxTable(read_fx(path, today=today), max_age_days=max_age_days)
+
+
+def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:
+    """Parse FX rates CSV ``text``; ``source_name`` names the file in problems."""
+    problems: list[Problem] = []
+    rows = read_table(text, source_name, problems, required=FX_COLUMNS)
+    if rows is None:
+        raise InputError(problems)
+    rates: list[FxRate] = []
+    first: dict[tuple[date, str, str], tuple[Decimal, int]] = {}
+    for row in rows:
+        cells = RowCells(row, source_name, problems)
+        day = cells.date("date", today=today)
+        pair = []
+        for column in ("base", "quote"):
+            code = cells.get(column).upper()
+            if not _CURRENCY.match(code):
+                cells.problem(
+                    column,
+                    f"'{cells.get(column)}' is not a currency code",
+                    "write the three-letter ISO 4217 code, e.g. USD, CAD, GBP",
+                )
+            pair.append(code)
+        base, quote = pair
+        if base == quote and _CURRENCY.match(base):
+            cells.problem("quote", f"the rate converts {base} into itself",
+                          "name two different currencies")
+        rate = cells.decimal("rate")
+        if rate is None and not cells.failed:
+            cells.problem("rate", "the rate is missing",
+                          f"write how many {quote} one {base} buys on that day")
+        elif rate is not None and rate <= 0:
+            cells.problem("rate", f"the rate must be more than zero, got {cells.get('rate')}",
+                          f"write how many {quote} one {base} buys on that day")
+        if cells.failed or day is None or rate is None:
+            continue
+        key = (day, base, quote)
+        if key in first:
+            earlier, earlier_row = first[key]
+            if earlier != rate:
+                cells.problem(
+                    "rate",
+                    f"{base}/{quote} on {day.isoformat()} has two rates: {earlier} (row "
+                    f"{earlier_row}) and {rate}",
+                    "keep one row per date and pair",
+                )
+            continue
+        first[key] = (rate, row.row)
+        rates.append(FxRate(day, base, quote, rate))
+    if problems:
+        raise InputError(problems)
+    return rates

@@ -1,0 +1,227 @@
+"""The ``lotwise tax`` views of Canadian and UK residents: a Rich renderable and a JSON-ready
+dict per person, in the regime's own currency, tax year and form.
+
+* Canada (:func:`ca_tax_view`): Schedule 3 totals, the taxable capital gain (T1 line
+  12700), net capital losses of other years applied (line 25300) and carried forward,
+  superficial losses denied (and lost for good), foreign tax paid for the foreign tax
+  credit (Form T2209), and the tax at the person's marginal rate when one is given.
+* United Kingdom (:func:`uk_tax_view`): the SA108 "Capital gains summary" totals —
+  number of disposals, disposal proceeds, allowable costs, gains before losses, losses in
+  the year, losses brought forward and used, the annual exempt amount — then the taxable
+  gains charged at each rate of the year (both pairs of rates in 2024-25) and the losses
+  carried forward, with the foreign tax paid for foreign tax credit relief (SA106).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+from rich.table import Table
+
+from lotwise.model.household import Household
+from lotwise.model.numbers import money
+from lotwise.regimes.base import CA, UK, owner_regimes
+from lotwise.regimes.ca import CaYear, ca_years
+from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
+from lotwise.withholding import ForeignTax
+
+if TYPE_CHECKING:
+    from lotwise.ledger.book import Book
+
+
+def _m(value: Decimal) -> str:
+    return format(money(value), "f")
+
+
+def _show(value: Decimal) -> str:
+    return f"{money(value):,}"
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %"
+
+
+def _lines(title: str, rows: list[tuple[str, str, str]]) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column("Line", style="cyan", no_wrap=True)
+    table.add_column("What")
+    table.add_column("Amount", justify="right")
+    for ref, label, amount in rows:
+        table.add_row(ref, label, amount)
+    return table
+
+
+def _foreign_rows(foreign: tuple[ForeignTax, ...], credit: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for f in foreign:
+        where = "taxable accounts" if f.creditable else "sheltered accounts (not creditable)"
+        rows.append((credit if f.creditable else "", f"Dividends from {f.source_country}, {where}",
+                     _show(f.dividends)))
+        rows.append(("", f"  tax withheld in {f.source_country}", _show(f.withheld)))
+    return rows
+
+
+def _foreign_json(foreign: tuple[ForeignTax, ...]) -> list[dict[str, object]]:
+    return [
+        {"source_country": f.source_country, "creditable": f.creditable,
+         "dividends": _m(f.dividends), "withheld": _m(f.withheld)}
+        for f in foreign
+    ]
+
+
+# --------------------------------------------------------------------------- Canada
+
+
+def ca_tax_view(
+    household: Household, book: Book, year: int, as_of: date
+) -> tuple[list[RenderableType], list[dict[str, Any]]]:
+    """Per Canadian resident: the year's capital gains computation (CAD)."""
+    renderables: list[RenderableType] = []
+    data: list[dict[str, Any]] = []
+    for owner, code in sorted(owner_regimes(household).items()):
+        if code != CA:
+            continue
+        row = ca_years(book, household, owner, year)[-1]
+        renderables.append(_lines(f"{owner}: capital gains {year} (Canada, CAD) as of "
+                                  f"{as_of.isoformat()}", _ca_rows(row)))
+        data.append(_ca_json(row))
+    return renderables, data
+
+
+def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
+    rows = [
+        ("Sched 3 13199", "Proceeds of disposition (publicly traded shares, fund units)",
+         _show(row.proceeds)),
+        ("Sched 3", "Adjusted cost base", _show(row.acb)),
+        ("Sched 3", "Outlays and expenses", _show(row.outlays)),
+        ("Sched 3 13200", "Gain (or loss), superficial losses nil", _show(row.net_gain)),
+    ]
+    if row.exempt_gain:
+        rows.append(("s.38(a.1)", "Gain on gifts of listed shares (zero inclusion)",
+                     _show(row.exempt_gain)))
+    rows += [
+        ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain)",
+         _show(row.taxable_capital_gain)),
+        ("", "Net capital losses of other years available", _show(row.carry_in)),
+        ("T1 25300", "Net capital losses of other years applied", _show(row.applied)),
+        ("", "Allowable capital loss of the year (carried forward)",
+         _show(row.allowable_capital_loss)),
+        ("", "Net capital losses carried forward", _show(row.carry_out)),
+        ("s.40(2)(g)(i)", "Superficial losses denied", _show(row.denied)),
+        ("", "  of which lost for good (registered plans)", _show(row.lost_for_good)),
+    ]
+    if row.marginal_rate is not None and row.estimated_tax is not None:
+        rows.append(("", f"Tax at the marginal rate {_pct(row.marginal_rate)}",
+                     _show(row.estimated_tax)))
+    rows += _foreign_rows(row.foreign_tax, "T2209")
+    return rows
+
+
+def _ca_json(row: CaYear) -> dict[str, Any]:
+    return {
+        "owner": row.owner,
+        "regime": CA,
+        "currency": "CAD",
+        "year": row.year,
+        "proceeds": _m(row.proceeds),
+        "acb": _m(row.acb),
+        "outlays": _m(row.outlays),
+        "net_gain": _m(row.net_gain),
+        "exempt_gain": _m(row.exempt_gain),
+        "inclusion_rate": str(row.inclusion_rate),
+        "taxable_capital_gain": _m(row.taxable_capital_gain),
+        "net_capital_losses_in": _m(row.carry_in),
+        "net_capital_losses_applied": _m(row.applied),
+        "allowable_capital_loss": _m(row.allowable_capital_loss),
+        "net_capital_losses_out": _m(row.carry_out),
+        "superficial_losses_denied": _m(row.denied),
+        "lost_for_good": _m(row.lost_for_good),
+        "marginal_rate": None if row.marginal_rate is None else str(row.marginal_rate),
+        "estimated_tax": None if row.estimated_tax is None else _m(row.estimated_tax),
+        "foreign_tax": _foreign_json(row.foreign_tax),
+    }
+
+
+# --------------------------------------------------------------------------- United Kingdom
+
+
+def uk_tax_view(
+    household: Household, book: Book, tax_year: int, as_of: date
+) -> tuple[list[RenderableType], list[dict[str, Any]]]:
+    """Per UK resident: the tax year's capital gains tax computation (GBP)."""
+    renderables: list[RenderableType] = []
+    data: list[dict[str, Any]] = []
+    for owner, code in sorted(owner_regimes(household).items()):
+        if code != UK:
+            continue
+        row = uk_years(book, household, owner, tax_year)[-1]
+        renderables.append(_lines(
+            f"{owner}: capital gains tax {row.label} (6 April {tax_year} to 5 April "
+            f"{tax_year + 1}, GBP) as of {as_of.isoformat()}", _uk_rows(row)))
+        data.append(_uk_json(row))
+    return renderables, data
+
+
+def _uk_rows(row: UkYear) -> list[tuple[str, str, str]]:
+    rows = [
+        ("SA108", "Number of disposals", str(len(row.reportable))),
+        ("SA108", "Disposal proceeds", _show(row.proceeds)),
+        ("SA108", "Allowable costs (including purchase price)", _show(row.allowable_costs)),
+        ("SA108", "Gains in the year, before losses", _show(row.gains)),
+        ("SA108", "Losses in the year", _show(row.losses)),
+        ("TCGA s.2(2)", "Net gains", _show(row.net_gains)),
+        ("", "Losses brought forward", _show(row.losses_brought_forward)),
+        ("SA108", "Losses brought forward and used (down to the exempt amount)",
+         _show(row.losses_used)),
+        ("TCGA s.1K", f"Annual exempt amount {_show(row.annual_exempt_amount)}, used",
+         _show(row.exempt_used)),
+        ("", "Taxable gains", _show(row.taxable_gains)),
+    ]
+    income = "not given: all gains at the higher rate" if row.taxable_income is None else (
+        _show(row.taxable_income))
+    rows.append(("ITA s.10", f"Basic rate band {_show(row.basic_rate_band)}; taxable income "
+                 f"{income}", ""))
+    for piece in row.slices:
+        rows.append(("TCGA s.1H", f"Gains from disposals on or after "
+                     f"{piece.period_start.isoformat()} at {_pct(piece.rate)}: "
+                     f"{_show(piece.amount)}", _show(piece.tax)))
+    rows.append(("", "Capital gains tax", _show(row.tax)))
+    rows.append(("", "Losses carried forward", _show(row.losses_carried_forward)))
+    rows += _foreign_rows(row.foreign_tax, "SA106")
+    return rows
+
+
+def _uk_json(row: UkYear) -> dict[str, Any]:
+    return {
+        "owner": row.owner,
+        "regime": UK,
+        "currency": "GBP",
+        "tax_year": row.tax_year,
+        "label": row.label,
+        "disposals": len(row.reportable),
+        "proceeds": _m(row.proceeds),
+        "allowable_costs": _m(row.allowable_costs),
+        "gains": _m(row.gains),
+        "losses": _m(row.losses),
+        "losses_brought_forward": _m(row.losses_brought_forward),
+        "losses_used": _m(row.losses_used),
+        "annual_exempt_amount": _m(row.annual_exempt_amount),
+        "exempt_used": _m(row.exempt_used),
+        "taxable_gains": _m(row.taxable_gains),
+        "taxable_income": None if row.taxable_income is None else _m(row.taxable_income),
+        "rates": [
+            {"from": s.period_start.isoformat(), "rate": str(s.rate), "amount": _m(s.amount),
+             "tax": _m(s.tax)}
+            for s in row.slices
+        ],
+        "tax": _m(row.tax),
+        "losses_carried_forward": _m(row.losses_carried_forward),
+        "foreign_tax": _foreign_json(row.foreign_tax),
+    }
+
+
+def uk_label(tax_year: int) -> str:
+    return tax_year_label(tax_year)

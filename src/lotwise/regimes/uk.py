@@ -1,0 +1,415 @@
+"""The UK regime: share matching for the planner, and a person's capital gains tax for a
+tax year in the layout of the SA108 ("Capital gains summary") totals.
+
+Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
+:mod:`lotwise.ledger.uk`):
+
+* Tax year: 6 April to 5 April (ITA 2007 s.4(2)); lotwise names it by the year it starts
+  (``2024`` is 2024-25).  Amounts in pounds sterling.
+* Share matching per person: same day, then the next 30 days (earliest first), then the
+  section 104 holding (ss.104, 105, 106A).  Only the person's own acquisitions in accounts
+  within CGT count: not a spouse's, not an ISA's (ISA Regulations 1998 reg. 34(2)), not a
+  SIPP's (s.271(1A)).  The 30-day rule re-prices a gain as well as a loss; a loss is never
+  "lost for good", it is measured against the new shares' cost instead.
+* The year: the year's losses are set against its gains in full (s.2(2)(a)); losses
+  brought forward only reduce what is left to the annual exempt amount (s.3(5A)-(5C);
+  CG18030); then the annual exempt amount (s.1K; £6,000 in 2023-24, £3,000 from 2024-25:
+  Finance Act 2023 s.8).  What remains is charged at the lower rate inside the basic rate
+  band left over by taxable income and at the higher rate above it (s.1H(3), s.1I).
+* 2024-25 has two pairs of rates: 10 % / 20 % for disposals before 30 October 2024 and
+  18 % / 24 % from that day (Finance Act 2025 s.7).  Losses and the annual exempt amount
+  may be set against the gains in the way most beneficial to the person (s.4B); lotwise
+  also uses the basic rate band where it saves most, and says so in the computation.
+
+Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
+£5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no
+losses brought forward.  Net gains £11,000; less the £3,000 exempt amount: £8,000 taxable.
+The deductions (£2,000 + £3,000) go against the later gains, taxed at 24 % rather than 20 %:
+£5,000 at 20 % = £1,000 and £3,000 at 24 % = £720; CGT £1,720.
+
+The household's ``[tax.uk]`` table (all keys optional)::
+
+    [tax.uk.olivia]
+    losses_brought_forward = 1200   # allowable losses unused before the first tax year
+    taxable_income = 52000          # income after allowances (sets the band left)
+    [tax.uk.olivia.years.2025]      # tax year 2025-26
+    taxable_income = 30000
+
+Without ``taxable_income`` lotwise cannot know the band left and charges every gain at the
+higher rate, the cautious figure for planning.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from lotwise.errors import InputError, Problem, Source
+from lotwise.ledger.uk import UkDisposal, uk_tax_year
+from lotwise.model.household import Account, AccountType, Household
+from lotwise.model.numbers import ZERO, dec
+from lotwise.regimes.base import UK, LossRule
+from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
+
+if TYPE_CHECKING:
+    from lotwise.ledger.book import Book
+
+DATA_DIR = ("data", "tax", "uk")
+_CGT_TYPES = frozenset({AccountType.GIA, AccountType.TAXABLE, AccountType.NON_REGISTERED})
+
+
+def tax_year_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class UnitedKingdomRegime:
+    household: Household
+    owner_id: str
+
+    code = UK
+    name = "United Kingdom"
+    currency = "GBP"
+    has_holding_period = False
+    relief_methods = ("share_matching",)  # TCGA ss.104-106A: no choice of shares
+
+    def tax_year(self, day: date) -> int:
+        return uk_tax_year(day)
+
+    def tax_year_span(self, year: int) -> tuple[date, date]:
+        return date(year, 4, 6), date(year + 1, 4, 5)
+
+    def tax_year_label(self, year: int) -> str:
+        return tax_year_label(year)
+
+    def loss_rule(self) -> LossRule:
+        mine = [a for a in self.household.accounts.values() if a.owner == self.owner_id]
+        counted = [a for a in mine if a.type.is_taxable]
+        return LossRule(
+            regime=UK,
+            kind="bed_and_breakfast",
+            days_before=0,  # same-day acquisitions are matched (s.105(1)(b)); earlier ones pool
+            days_after=30,  # s.106A(5)
+            owners=frozenset({self.owner_id}),  # the person alone: a spouse's purchase is not
+            account_types=_CGT_TYPES,  # ISA and SIPP holdings are held in another capacity
+            accounts=frozenset(a.id for a in counted),
+            permanent_accounts=frozenset(),
+            identical="symbol",  # securities of the same class (s.104(3))
+            must_hold_after=False,
+            applies_to_gains=True,
+            authority="TCGA 1992 ss.104, 105, 106A; ISA Regulations 1998 reg. 34; "
+            "HMRC CG51560; HS284",
+        )
+
+    def is_taxable(self, account: Account) -> bool:
+        return account.type.is_taxable
+
+    def withholding(self, source_country: str, account: Account) -> Withholding | None:
+        return withholding_rate(source_country, UK, account.type.value)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True, slots=True)
+class RatePeriod:
+    start: date
+    lower: Decimal
+    higher: Decimal
+    authority: str
+
+
+@dataclass(frozen=True, slots=True)
+class UkYearParams:
+    tax_year: int
+    label: str
+    annual_exempt_amount: Decimal
+    basic_rate_band: Decimal
+    periods: tuple[RatePeriod, ...]
+
+    def period_of(self, day: date) -> int:
+        index = 0
+        for i, period in enumerate(self.periods):
+            if day >= period.start:
+                index = i
+        return index
+
+
+def available_years() -> tuple[int, ...]:
+    folder = resources.files("lotwise").joinpath(*DATA_DIR)
+    return tuple(
+        sorted(int(e.name[:-5]) for e in folder.iterdir()
+               if e.name.endswith(".toml") and e.name[:-5].isdigit())
+    )
+
+
+@cache
+def load_uk_year(year: int) -> UkYearParams:
+    """The parameters of tax year ``year`` (``2024`` = 2024-25)."""
+    entry = resources.files("lotwise").joinpath(*DATA_DIR, f"{year}.toml")
+    if not entry.is_file():
+        have = ", ".join(tax_year_label(y) for y in available_years())
+        raise InputError.one(
+            Source("lotwise/data/tax/uk"), "year",
+            f"lotwise has no UK capital gains tax parameters for {tax_year_label(year)} "
+            f"(it has {have})",
+            f"choose one of {have}, or add src/lotwise/data/tax/uk/{year}.toml citing the Acts",
+        )
+    raw = tomllib.loads(entry.read_text(encoding="utf-8"))
+    periods = tuple(
+        RatePeriod(p["from"], dec(p["lower"]), dec(p["higher"]), str(p["authority"]))
+        for p in raw["rates"]
+    )
+    return UkYearParams(
+        tax_year=int(raw["tax_year"]),
+        label=str(raw["label"]),
+        annual_exempt_amount=dec(raw["annual_exempt_amount"]),
+        basic_rate_band=dec(raw["basic_rate_band"]),
+        periods=periods,
+    )
+
+
+# --------------------------------------------------------------------------- profile
+
+
+@dataclass(frozen=True, slots=True)
+class UkProfile:
+    losses_brought_forward: Decimal = ZERO
+    taxable_income: Decimal | None = None
+    years: Mapping[int, Decimal] = field(default_factory=dict)  # tax year -> taxable income
+
+    def income_for(self, year: int) -> Decimal | None:
+        return self.years.get(year, self.taxable_income)
+
+
+def uk_profile(household: Household, owner_id: str) -> UkProfile:
+    """The owner's ``[tax.uk.<owner>]`` table, checked."""
+    raw = household.tax.get("uk", {})
+    table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
+    source = Source("household.toml")
+    path = f"tax.uk.{owner_id}"
+    problems: list[Problem] = []
+    if not isinstance(table, Mapping):
+        raise InputError.one(source, path, "must be a table",
+                             f"write [{path}] with losses_brought_forward and taxable_income")
+    allowed = ("losses_brought_forward", "taxable_income", "years")
+    for key in table:
+        if key not in allowed:
+            problems.append(Problem(source, f"{path}.{key}", f"unknown key '{key}'",
+                                    f"use one of: {', '.join(allowed)}"))
+    losses = _amount(table.get("losses_brought_forward", 0), f"{path}.losses_brought_forward",
+                     problems, source)
+    income = None
+    if "taxable_income" in table:
+        income = _amount(table["taxable_income"], f"{path}.taxable_income", problems, source)
+    years: dict[int, Decimal] = {}
+    for year, sub in (table.get("years") or {}).items():
+        sub_path = f"{path}.years.{year}"
+        if not isinstance(sub, Mapping) or set(sub) - {"taxable_income"}:
+            problems.append(Problem(source, sub_path, "a year table takes only taxable_income",
+                                    f"write [{sub_path}] with taxable_income = 30000"))
+            continue
+        if "taxable_income" in sub:
+            value = _amount(sub["taxable_income"], f"{sub_path}.taxable_income", problems,
+                            source)
+            if value is not None:
+                years[int(year)] = value
+    if problems:
+        raise InputError(problems)
+    return UkProfile(losses or ZERO, income, years)
+
+
+def _amount(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
+    try:
+        number = dec(value)
+    except (ValueError, TypeError):
+        problems.append(Problem(source, path, f"{value!r} is not a number", "write a number"))
+        return None
+    if number < 0:
+        problems.append(Problem(source, path, f"{number} is negative",
+                                "write the amount as a positive number"))
+        return None
+    return number
+
+
+# --------------------------------------------------------------------------- the year
+
+
+@dataclass(frozen=True, slots=True)
+class RateSlice:
+    """Taxable gains of one rate period charged at one rate."""
+
+    period_start: date
+    rate: Decimal
+    amount: Decimal
+
+    @property
+    def tax(self) -> Decimal:
+        return self.amount * self.rate
+
+
+@dataclass(frozen=True, slots=True)
+class UkYear:
+    """One person's capital gains tax for one tax year, in pounds sterling."""
+
+    owner: str
+    tax_year: int
+    label: str
+    disposals: tuple[UkDisposal, ...]
+    gains: Decimal  # gains in the year, before losses
+    losses: Decimal  # losses in the year, positive
+    losses_brought_forward: Decimal
+    losses_used: Decimal  # brought forward and used (only down to the exempt amount)
+    annual_exempt_amount: Decimal
+    exempt_used: Decimal
+    taxable_gains: Decimal
+    slices: tuple[RateSlice, ...]
+    losses_carried_forward: Decimal
+    taxable_income: Decimal | None
+    basic_rate_band: Decimal
+    foreign_tax: tuple[ForeignTax, ...]
+
+    @property
+    def reportable(self) -> tuple[UkDisposal, ...]:
+        return tuple(d for d in self.disposals if d.kind != "donation")
+
+    @property
+    def proceeds(self) -> Decimal:
+        return sum((d.proceeds for d in self.reportable), ZERO)
+
+    @property
+    def allowable_costs(self) -> Decimal:
+        return sum((d.allowable_costs for d in self.reportable), ZERO)
+
+    @property
+    def net_gains(self) -> Decimal:
+        return self.gains - self.losses
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((s.tax for s in self.slices), ZERO)
+
+
+def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list[UkYear]:
+    """The owner's tax years from the first with a disposal (or ``last``) to ``last``, unused
+    losses carried forward (TCGA s.2(2)(b))."""
+    profile = uk_profile(household, owner_id)
+    mine = [d for d in book.uk_disposals if d.owner == owner_id]
+    first = min(min((d.tax_year for d in mine), default=last), last)
+    foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
+    carried = profile.losses_brought_forward
+    out = []
+    for year in range(first, last + 1):
+        params = load_uk_year(year)
+        disposals = tuple(d for d in mine if d.tax_year == year)
+        income = profile.income_for(year)
+        result = compute_year(params, disposals, carried, income)
+        out.append(
+            UkYear(
+                owner=owner_id, tax_year=year, label=params.label, disposals=disposals,
+                gains=result.gains, losses=result.losses, losses_brought_forward=carried,
+                losses_used=result.losses_used, annual_exempt_amount=params.annual_exempt_amount,
+                exempt_used=result.exempt_used, taxable_gains=result.taxable,
+                slices=result.slices, losses_carried_forward=result.carried_forward,
+                taxable_income=income, basic_rate_band=params.basic_rate_band,
+                foreign_tax=tuple(f for f in foreign if f.tax_year == year),
+            )
+        )
+        carried = result.carried_forward
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    gains: Decimal
+    losses: Decimal
+    losses_used: Decimal
+    exempt_used: Decimal
+    taxable: Decimal
+    slices: tuple[RateSlice, ...]
+    carried_forward: Decimal
+
+
+def compute_year(
+    params: UkYearParams,
+    disposals: tuple[UkDisposal, ...],
+    brought_forward: Decimal,
+    taxable_income: Decimal | None,
+) -> _Result:
+    """Net the year's gains and losses, apply losses brought forward and the exempt amount,
+    and charge the rest at the rates of each disposal's date."""
+    count = len(params.periods)
+    gains = [ZERO] * count
+    losses = ZERO
+    for d in disposals:
+        if d.kind == "donation":
+            continue
+        if d.gain >= 0:
+            gains[params.period_of(d.date)] += d.gain
+        else:
+            losses -= d.gain
+    total_gains = sum(gains, ZERO)
+    net = total_gains - losses  # s.2(2)(a): the year's losses in full
+    aea = params.annual_exempt_amount
+    if net <= 0:
+        return _Result(total_gains, losses, ZERO, ZERO, ZERO, (), brought_forward - net)
+    used = min(brought_forward, max(ZERO, net - aea))  # s.3(5A): only down to the exempt amount
+    exempt = min(aea, net - used)
+    taxable = net - used - exempt
+    # without the person's income lotwise cannot know the band left: the higher rate, the
+    # cautious figure for planning
+    band = ZERO if taxable_income is None else max(ZERO, params.basic_rate_band - taxable_income)
+    slices = _cheapest(params, gains, taxable, band)
+    return _Result(total_gains, losses, used, exempt, taxable, slices, brought_forward - used)
+
+
+def _cheapest(
+    params: UkYearParams, gains: list[Decimal], taxable: Decimal, band: Decimal
+) -> tuple[RateSlice, ...]:
+    """Split ``taxable`` over the rate periods (at most each period's gains) and the band
+    over them so that the tax is least (s.4B).  The tax is piecewise linear in the split,
+    so its least value is at an end or where a part meets the band."""
+    periods = params.periods
+    if len(periods) == 1:
+        return _charge(periods, [taxable], band, (0,))
+    first, second = gains[0], gains[1]
+    low, high = max(ZERO, taxable - second), min(first, taxable)
+    candidates = {low, high}
+    for point in (band, taxable - band):
+        candidates.add(min(max(point, low), high))
+    best: tuple[RateSlice, ...] | None = None
+    best_tax = ZERO
+    for part in sorted(candidates):
+        for order in ((0, 1), (1, 0)):
+            slices = _charge(periods, [part, taxable - part], band, order)
+            tax = sum((s.tax for s in slices), ZERO)
+            if best is None or tax < best_tax:
+                best, best_tax = slices, tax
+    assert best is not None
+    return best
+
+
+def _charge(
+    periods: tuple[RatePeriod, ...], parts: list[Decimal], band: Decimal, order: tuple[int, ...]
+) -> tuple[RateSlice, ...]:
+    slices = []
+    left = band
+    for i in order:
+        amount = parts[i]
+        if amount <= 0:
+            continue
+        lower = min(left, amount)
+        left -= lower
+        period = periods[i]
+        if lower > 0:
+            slices.append(RateSlice(period.start, period.lower, lower))
+        if amount - lower > 0:
+            slices.append(RateSlice(period.start, period.higher, amount - lower))
+    slices.sort(key=lambda s: (s.period_start, s.rate))
+    return tuple(slices)

@@ -1,0 +1,132 @@
+"""The bundled Canadian and UK households: they replay as their stories say, the scripts
+write them again byte for byte, and `lotwise gains` / `lotwise tax` speak their language."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lotwise.cli import app
+from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
+from lotwise.io import example_dir, load_household, read_transactions
+from lotwise.io.fx_csv import load_fx_table
+from lotwise.ledger import Book, replay
+
+from .households import D
+
+TODAY = date(2026, 11, 20)
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+runner = CliRunner()
+
+
+def book_of(name: str) -> Book:
+    folder = example_dir(name)
+    hh = load_household(folder / "household.toml")
+    txns = read_transactions(folder / "transactions.csv", hh, today=TODAY)
+    return replay(hh, txns, fx=load_fx_table(folder / "fx.csv", today=TODAY))
+
+
+def files(name: str) -> list[str]:
+    folder = example_dir(name)
+    return ["--household", str(folder / "household.toml"),
+            "--transactions", str(folder / "transactions.csv"),
+            "--prices", str(folder / "prices.csv"), "--fx", str(folder / "fx.csv")]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_canadian_story_has_its_three_superficial_losses() -> None:
+    book = book_of("ca")
+    a, b, c = book.superficial_losses
+    # (a) Claire's VFV loss; Marc's TFSA buys ZSP: 60 of 80 units, lost for good
+    assert (a.symbol, a.superficial_shares, a.shares_sold) == ("VFV", 60, 80)
+    assert a.substitutes[0].account == "marc_tfsa" and a.permanent == a.denied
+    # (b) the holding dropped to zero and was bought back: all denied, into the new ACB
+    assert (b.symbol, b.superficial_shares, b.denied) == ("XEF", 120, b.loss)
+    assert b.permanent == 0
+    # (c) 60 of 200 bought back on day 29: a partial superficial loss (IT-456R)
+    assert (c.symbol, c.superficial_shares, c.shares_sold) == ("XIC", 60, 200)
+    assert c.denied == c.loss * 60 / 200
+    kinds = {line.kind for line in book.ca_dispositions}
+    assert kinds == {"sale", "donation"}
+    assert all(book.currency_of(a) == "CAD" for a in book.regimes)
+
+
+def test_the_uk_story_matches_as_it_says() -> None:
+    by_day = {(d.owner, d.date): d for d in book_of("uk").uk_disposals}
+    same_day = by_day[("olivia", date(2024, 6, 14))]
+    assert same_day.quantity == 150 and len(same_day.txn_ids) == 2
+    assert [m.rule for m in same_day.matches] == ["same_day", "s104"]
+    bnb = by_day[("olivia", date(2025, 3, 28))]
+    assert bnb.tax_year == 2024 and [(m.rule, m.acquired) for m in bnb.matches] == [
+        ("thirty_day", date(2025, 4, 10))]
+    bed_and_isa = by_day[("olivia", date(2025, 3, 31))]
+    assert [m.rule for m in bed_and_isa.matches] == ["s104"]
+    day_31 = by_day[("james", date(2025, 4, 8))]
+    assert [m.rule for m in day_31.matches] == ["s104"] and day_31.gain < 0
+
+
+@pytest.mark.parametrize("name", ["ca", "uk"])
+def test_the_scripts_write_the_bundled_files_again(name: str, tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(f"make_{name}",
+                                                  SCRIPTS / f"make_{name}_example.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--out", str(tmp_path)])
+    for file in ("household.toml", "transactions.csv", "prices.csv", "fx.csv"):
+        assert (tmp_path / file).read_bytes() == (example_dir(name) / file).read_bytes(), file
+
+
+def test_gains_for_canada_is_schedule_3_in_cad() -> None:
+    code, out = run("gains", "--year", "2025", *files("ca"), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["disposals"] == [] and data["schedule_3"]["currency"] == "CAD"
+    lines = data["schedule_3"]["lines"]
+    assert [line["code"] for line in lines if line["name"] == "XEF"] == ["SL"]
+    assert len(data["schedule_3"]["superficial_losses"]) == 3
+    code, out = run("gains", "--year", "2025", *files("ca"))
+    assert code == 0 and "Schedule 3 (Canada), 2025, in CAD" in out
+
+
+def test_gains_for_the_uk_is_the_tax_year_from_6_april_in_gbp() -> None:
+    code, out = run("gains", "--year", "2024", *files("uk"), "--json")
+    assert code == 0, out
+    sa108 = json.loads(out)["sa108"]
+    assert (sa108["tax_year"], sa108["from"], sa108["to"]) == ("2024-25", "2024-04-06",
+                                                              "2025-04-05")
+    dates = [row["date"] for row in sa108["disposals"]]
+    assert "2025-03-31" in dates and "2025-04-08" not in dates
+
+
+def test_tax_for_the_uk_has_both_rate_pairs_of_2024_25() -> None:
+    code, out = run("tax", "--year", "2024", *files("uk"), "--as-of", "2025-04-30", "--json")
+    assert code == 0, out
+    (olivia,) = [u for u in json.loads(out)["united_kingdom"] if u["owner"] == "olivia"]
+    assert olivia["label"] == "2024-25" and olivia["annual_exempt_amount"] == "3000.00"
+    assert olivia["losses_brought_forward"] == "2000.00"
+    assert D(olivia["tax"]) >= 0
+
+
+def test_tax_for_canada_applies_the_losses_carried_in() -> None:
+    code, out = run("tax", "--year", "2024", *files("ca"), "--as-of", "2024-12-31", "--json")
+    assert code == 0, out
+    (claire,) = [u for u in json.loads(out)["canada"] if u["owner"] == "claire"]
+    assert claire["net_capital_losses_in"] == "1500.00"
+    assert D(claire["net_capital_losses_applied"]) == D(claire["taxable_capital_gain"])
+
+
+def test_without_the_rates_file_the_error_names_the_row_date_and_pair() -> None:
+    args = [a for a in files("ca") if not a.endswith("fx.csv") and a != "--fx"]
+    code, out = run("gains", "--year", "2025", *args)
+    assert code == 2
+    assert "no USD/CAD rate for 2024-01-02" in out and "transactions.csv:3" in out

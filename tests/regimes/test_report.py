@@ -1,0 +1,59 @@
+"""`lotwise tax` for a household whose owners live in three countries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from lotwise.fx import FxRate, FxTable
+from lotwise.ledger import replay
+from lotwise.report.gains import gain_rows, sa108_rows, schedule_3_rows
+from lotwise.tax.report import render_tax_report
+
+from .households import D, household, journal
+
+HH = replace(
+    household(
+        {"ann": "US", "ben": "CA", "dee": "UK"},
+        {"ann_t": ("ann", "taxable"), "ben_c": ("ben", "non_registered"),
+         "dee_g": ("dee", "gia")},
+        securities={"VTI": None}, currencies={"VTI": "USD"}, base="USD",
+    ),
+    tax={"years": {2025: {"ann": {"ordinary_income": 100000}}},
+         "ca": {"ben": {"marginal_rate": 0.3}}, "uk": {"dee": {"taxable_income": 20000}}},
+)
+FX = FxTable([FxRate(date(2025, m, 1), "USD", "CAD", D("1.4")) for m in range(1, 13)]
+             + [FxRate(date(2025, m, 1), "GBP", "USD", D("1.25")) for m in range(1, 13)],
+             max_age_days=31)
+BOOK = replay(HH, journal("""
+    2025-01-02 ann_t buy VTI 10 @200
+    2025-01-02 ben_c buy VTI 10 @200
+    2025-01-02 dee_g buy VTI 10 @200
+    2025-06-02 ann_t sell VTI 10 @250
+    2025-06-02 ben_c sell VTI 10 @250
+    2025-06-02 dee_g sell VTI 10 @250
+"""), fx=FX)
+
+
+def test_each_regime_reports_in_its_own_currency_year_and_form() -> None:
+    _, data = render_tax_report(HH, BOOK, 2025, date(2025, 12, 31))
+    assert [u["tax_unit"] for u in data["units"]] == ["ann"]
+    assert data["units"][0]["realized"]["short"] == "500.00"  # USD, Form 8949 Part I
+    (ben,) = data["canada"]
+    assert (ben["currency"], ben["net_gain"], ben["taxable_capital_gain"]) == (
+        "CAD", "700.00", "350.00")
+    assert ben["estimated_tax"] == "105.00"
+    (dee,) = data["united_kingdom"]
+    assert (dee["currency"], dee["label"], dee["gains"]) == ("GBP", "2025-26", "400.00")
+    assert dee["exempt_used"] == "400.00" and dee["tax"] == "0.00"
+
+
+def test_without_a_year_the_uk_report_takes_the_tax_year_of_the_as_of_date() -> None:
+    _, data = render_tax_report(HH, BOOK, 2026, date(2026, 3, 31), year_is_default=True)
+    assert data["united_kingdom"][0]["label"] == "2025-26"
+
+
+def test_each_gains_layout_keeps_to_its_own_residents() -> None:
+    assert [r["account"] for r in gain_rows(BOOK, 2025)] == ["ann_t"]
+    assert [r["owner"] for r in schedule_3_rows(BOOK, 2025)] == ["ben"]
+    assert [r["owner"] for r in sa108_rows(BOOK, 2025)] == ["dee"]

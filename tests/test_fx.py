@@ -1,0 +1,113 @@
+"""FX rates: the table, the rates file, and converting a journal at each row's own date.
+
+Sources: ITA s.261(1) "relevant spot rate" (the Bank of Canada rate for the day, or for the
+closest preceding day when none is quoted) and s.261(2)(b); Bentley v Pike (1981) 53 TC 590
+(cost and proceeds each at the rate of their own dates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from lotwise.errors import InputError
+from lotwise.fx import FxRate, FxTable, MissingRateError, convert, row_currency
+from lotwise.io.fx_csv import load_fx_table, parse_fx
+from lotwise.ledger import replay
+
+from .regimes.households import household, journal
+
+D = Decimal
+TODAY = date(2026, 11, 20)
+FRIDAY, SATURDAY, MONDAY = date(2024, 3, 1), date(2024, 3, 2), date(2024, 3, 4)
+
+
+def test_a_rate_on_its_day_and_the_latest_earlier_one_on_a_weekend() -> None:
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576")),
+                     FxRate(MONDAY, "USD", "CAD", D("1.3580"))])
+    assert table.rate("USD", "CAD", FRIDAY) == D("1.3576")
+    assert table.rate("USD", "CAD", SATURDAY) == D("1.3576")  # s.261(1): preceding day
+    assert table.rate("USD", "CAD", MONDAY) == D("1.3580")
+    assert table.rate("CAD", "CAD", SATURDAY) == 1
+
+
+def test_the_inverse_pair_answers_too() -> None:
+    table = FxTable([FxRate(FRIDAY, "GBP", "USD", D("1.25"))])
+    assert table.rate("USD", "GBP", FRIDAY) == D("0.8")
+
+
+def test_no_rate_within_a_week_is_missing() -> None:
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))])
+    assert table.rate("USD", "CAD", date(2024, 3, 8)) == D("1.3576")  # 7 days on
+    with pytest.raises(MissingRateError) as caught:
+        table.rate("USD", "CAD", date(2024, 3, 9))
+    assert caught.value.latest == FRIDAY
+    with pytest.raises(MissingRateError):
+        table.rate("USD", "CAD", date(2024, 2, 29))  # before the first rate
+    with pytest.raises(ValueError, match="two USD/CAD rates"):
+        FxTable([FxRate(FRIDAY, "USD", "CAD", D(1)), FxRate(FRIDAY, "USD", "CAD", D(2))])
+
+
+def test_the_rates_file_is_read_and_every_problem_is_reported() -> None:
+    rates = parse_fx("date,base,quote,rate\n2024-03-01,usd,CAD,1.3576\n"
+                     "2024-03-01,USD,CAD,1.3576\n", "fx.csv", today=TODAY)
+    assert rates == [FxRate(FRIDAY, "USD", "CAD", D("1.3576"))]  # a repeated row, once
+    with pytest.raises(InputError) as caught:
+        parse_fx("date,base,quote,rate\n2024-03-01,US,CAD,1.3\n2024-03-01,USD,USD,1\n"
+                 "2024-03-04,USD,CAD,0\n2024-03-05,USD,CAD,1.3\n2024-03-05,USD,CAD,1.4\n",
+                 "fx.csv", today=TODAY)
+    problems = [(p.source.row, p.field) for p in caught.value.problems]
+    assert problems == [(2, "base"), (3, "quote"), (4, "rate"), (6, "rate")]
+
+
+def test_load_fx_table(tmp_path: Path) -> None:
+    path = tmp_path / "fx.csv"
+    path.write_text("date,base,quote,rate\n2024-03-01,USD,CAD,1.3576\n", encoding="utf-8")
+    assert load_fx_table(path, today=TODAY).rate("CAD", "USD", FRIDAY) == 1 / D("1.3576")
+
+
+HH = household({"me": "CA"}, {"cash": ("me", "non_registered"), "usd": ("me", "non_registered")},
+               securities={"VTI": None, "XIC": None},
+               currencies={"VTI": "USD", "usd": "USD"}, base="CAD")
+
+
+def test_a_rows_currency_is_its_own_else_its_securitys_else_its_accounts() -> None:
+    rows = journal("""
+        2024-03-01 cash buy XIC 1 @30
+        2024-03-01 cash buy VTI 1 @250
+        2024-03-01 usd deposit amount=100
+        2024-03-01 cash buy VTI 1 @340 currency=CAD
+    """)
+    assert [row_currency(HH, t) for t in rows] == ["CAD", "USD", "USD", "CAD"]
+
+
+def test_convert_uses_the_rows_own_fx_rate_before_the_table() -> None:
+    rows = journal("""
+        2024-03-01 usd buy VTI 10 @250 fees=1 fx=1.35
+        2024-03-01 usd buy VTI 10 @250
+    """)
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))])
+    first, second = convert(HH, rows, {"usd": "CAD", "cash": "CAD"}, table)
+    assert (first.price, first.fees, first.currency, first.fx_rate) == (
+        D("337.50"), D("1.35"), "CAD", D("1.35"))
+    assert second.price == D("339.400") and second.fx_rate == D("1.3576")
+
+
+def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:
+    rows = journal("""
+        2024-03-01 usd buy VTI 10 @250
+        2024-04-15 usd sell VTI 10 @260
+    """)
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))])
+    with pytest.raises(InputError) as caught:
+        replay(HH, rows, fx=table)
+    (problem,) = caught.value.problems
+    assert problem.source.row == 2 and problem.field == "fx_rate"  # the sell row
+    assert "no USD/CAD rate for 2024-04-15" in problem.message
+    assert "latest earlier USD/CAD rate is of 2024-03-01" in problem.message
+    assert problem.fix.startswith("add a row 2024-04-15,USD,CAD,<rate>")
+    with pytest.raises(InputError, match="no FX rates file was given"):
+        replay(HH, rows)

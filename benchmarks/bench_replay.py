@@ -1,0 +1,266 @@
+"""Ledger replay throughput: synthetic journals of 10k, 100k and 1M transactions.
+
+Each size runs in a fresh Python process (so that peak memory is that size's own): the
+journal is generated with :func:`lotwise.testing.generate` (timed, but not counted as
+replay time), then :func:`lotwise.ledger.replay` runs ``--repeat`` times and the fastest
+run is reported.  Printed per size: transactions, wash sales found, disposals, open lots,
+generation seconds, replay seconds, transactions per second, microseconds per
+transaction and its ratio to the smallest size (1.00 everywhere means linear), and peak
+memory:
+
+* ``peak RSS``: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the process at the end,
+  i.e. the journal, the book and everything the replay allocated at its peak;
+* ``replay heap``: with ``--tracemalloc``, the peak of Python allocations *during* one
+  extra replay (tracemalloc started after generation, so the journal is excluded).  That
+  replay is slower and is not timed.
+
+Usage::
+
+    python benchmarks/bench_replay.py                        # 10k, 100k, 1M, seed 1
+    python benchmarks/bench_replay.py --sizes 10000 50000 --seed 7 --repeat 3
+    python benchmarks/bench_replay.py --sizes 300000 --profile 25   # cProfile hotspots
+    python benchmarks/bench_replay.py --gc freeze   # gc.freeze() the journal first
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import os
+import platform
+import pstats
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+from lotwise.ledger import replay
+from lotwise.testing import generate
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+
+
+def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
+    """Generate and replay one journal in this process; return the figures."""
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
+    started = time.perf_counter()
+    household, txns = generate(
+        size,
+        seed=args.seed,
+        n_accounts=args.accounts,
+        n_symbols=args.symbols,
+        years=years(args, size),
+    )
+    generation = time.perf_counter() - started
+    gc.collect()
+    if args.gc == "freeze":
+        gc.freeze()  # the journal is long-lived: keep it out of every collection
+    elif args.gc == "off":
+        gc.disable()
+
+    timings = []
+    book = None
+    for _ in range(args.repeat):
+        book = None  # free the previous book before timing the next run
+        started = time.perf_counter()
+        book = replay(household, txns)
+        timings.append(time.perf_counter() - started)
+    assert book is not None
+    result: dict[str, Any] = {
+        "size": size,
+        "transactions": len(txns),
+        "wash_sales": len(book.wash_sales),
+        "permanent": sum(1 for w in book.wash_sales if w.permanent),
+        "disposals": len(book.disposals),
+        "open_lots": len(book.lots),
+        "generation_s": generation,
+        "replay_s": min(timings),
+        "replay_runs_s": timings,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if args.tracemalloc:
+        book = None
+        gc.collect()
+        tracemalloc.start()
+        replay(household, txns)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["replay_heap_mib"] = peak / 2**20
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        replay(household, txns)
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(args.profile)
+    return result
+
+
+def years(args: argparse.Namespace, size: int) -> float:
+    """The journal's span: ``--years``, or ``size / --per-year`` for a constant density."""
+    return size / args.per_year if args.per_year else float(args.years)
+
+
+def machine() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next(
+                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
+                "",
+            )
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"{platform.system()} {platform.machine()}, {model or 'unknown CPU'}, {cores} cores "
+        f"available; Python {platform.python_version()} ({platform.python_implementation()})"
+    )
+
+
+def revision() -> str:
+    """The checkout's commit, and whether its working tree differs from it."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "src"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (src/ has uncommitted changes)" if dirty else "")
+
+
+def table(rows: list[dict[str, Any]], heap: bool) -> str:
+    head = [
+        "transactions",
+        "wash sales",
+        "disposals",
+        "open lots",
+        "generate s",
+        "replay s",
+        "txn/s",
+        "µs/txn",
+        "µs/txn ratio",
+        "peak RSS MiB",
+    ]
+    if heap:
+        head.append("replay heap MiB")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    base = rows[0]["replay_s"] / rows[0]["transactions"] if rows[0]["transactions"] else 0.0
+    for row in rows:
+        n = row["transactions"]
+        per = row["replay_s"] / n if n else 0.0
+        cells = [
+            f"{n:,}",
+            f"{row['wash_sales']:,}",
+            f"{row['disposals']:,}",
+            f"{row['open_lots']:,}",
+            f"{row['generation_s']:.2f}",
+            f"{row['replay_s']:.2f}",
+            f"{n / row['replay_s']:,.0f}" if row["replay_s"] else "-",
+            f"{per * 1e6:.1f}",
+            f"{per / base:.2f}" if base else "-",
+            f"{row['peak_rss_mib']:,.0f}",
+        ]
+        if heap:
+            cells.append(f"{row['replay_heap_mib']:,.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="replays per size; best is kept")
+    parser.add_argument("--accounts", type=int, default=10)
+    parser.add_argument("--symbols", type=int, default=500)
+    parser.add_argument("--years", type=float, default=10.0, help="span of every journal")
+    parser.add_argument(
+        "--per-year",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of --years: N transactions a year, so every size has the same density",
+    )
+    parser.add_argument(
+        "--gc",
+        choices=("default", "freeze", "off"),
+        default="default",
+        help="garbage collector during replay (default: as it comes)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also measure the replay's peak Python heap (one extra replay)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="cProfile one extra replay per size; print the top N to stderr",
+    )
+    parser.add_argument("--cpu", type=int, default=None, help="pin each run to this CPU")
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one is not None:  # a child process: measure one size, print JSON
+        print(json.dumps(measure(args, args.one)))
+        return
+
+    print(f"machine: {machine()}")
+    print(f"revision: {revision()}")
+    print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
+    span = f"{args.per_year:,} transactions a year" if args.per_year else f"{args.years:g} years"
+    print(
+        f"seed {args.seed}, {args.accounts} accounts, {args.symbols} symbols, {span}, "
+        f"gc {args.gc}, best of {args.repeat}"
+    )
+    rows = []
+    child_args = [a for a in (argv if argv is not None else sys.argv[1:])]
+    for size in args.sizes:
+        done = subprocess.run(
+            [sys.executable, __file__, *child_args, "--one", str(size)],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = ", ".join(f"{t:.2f}" for t in row["replay_runs_s"])
+        print(
+            f"  {size:>9,} over {years(args, size):g} years: "
+            f"generated in {row['generation_s']:.2f} s, replayed in "
+            f"[{runs}] s, {row['wash_sales']:,} wash sales "
+            f"({row['permanent']:,} permanent)",
+            flush=True,
+        )
+        rows.append(row)
+    print()
+    print(table(rows, args.tracemalloc))
+    print()
+    print(
+        "peak RSS: resource.getrusage(RUSAGE_SELF).ru_maxrss of the process that generated "
+        "and replayed that size (journal + book)."
+    )
+    if args.tracemalloc:
+        print("replay heap: tracemalloc peak during one extra replay, journal excluded.")
+    print("µs/txn ratio: replay time per transaction relative to the first size (1.00 = linear).")
+
+
+if __name__ == "__main__":
+    main()

@@ -71,3 +71,18 @@ def test_the_same_day_twice_must_agree() -> None:
     PriceTable([Price(FRI, "VTI", Decimal("250.1")), Price(FRI, "VTI", Decimal("250.10"))])
     with pytest.raises(ValueError, match="two prices for VTI on 2024-03-01"):
         PriceTable([Price(FRI, "VTI", Decimal("250")), Price(FRI, "VTI", Decimal("251"))])
+
+
+def test_fast_row_builder_makes_equal_frozen_rows() -> None:
+    import pytest as _pytest
+
+    from lotwise.model.lots import Disposal, Term
+    from lotwise.model.rows import builder
+
+    values = ("t1", "L1", "a", "X", Decimal(2), date(2020, 1, 2), date(2020, 1, 2),
+              date(2021, 3, 4), Decimal(30), Decimal(20), "", Decimal(0), Decimal(10),
+              Term.LONG, "sale", True)
+    row = builder(Disposal)(values)
+    assert row == Disposal(*values)
+    with _pytest.raises(ValueError, match="takes 16 values"):
+        builder(Disposal)(values[:-1])

@@ -54,16 +54,19 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from operator import attrgetter
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxTable, convert
 from lotwise.ledger import relief
 from lotwise.ledger.book import Book, CashEvent
 from lotwise.ledger.ca import CaDisposition, CaReplayer, QuantityIndex, SuperficialLoss
-from lotwise.ledger.holding import tacked_start, term_on
+from lotwise.ledger.holding import long_term_from, tacked_start
 from lotwise.ledger.uk import UkDisposal, UkReplayer, plan_matches
 from lotwise.model.household import Household
-from lotwise.model.lots import Disposal, OpenLot, WashSale
+from lotwise.model.lots import Disposal, OpenLot, Term, WashSale
+from lotwise.model.rows import builder
 from lotwise.model.transactions import Action, Transaction
 from lotwise.regimes.base import CA, CURRENCY, UK, US, account_regimes, is_all_us, owner_regimes
 from lotwise.withholding import withholding_rate
@@ -178,24 +181,32 @@ class _Disp:
 
     def freeze(self) -> Disposal:
         gain = ZERO if self.kind == "donation" else self.proceeds - self.basis + self.adjustment
-        return Disposal(
-            txn_id=self.txn_id,
-            lot_id=self.lot_id,
-            account=self.account,
-            symbol=self.symbol,
-            quantity=self.qty,
-            acquired=self.acquired,
-            holding_start=self.holding_start,
-            sold=self.sold,
-            proceeds=self.proceeds,
-            basis=self.basis,
-            adjustment_code="W" if self.adjustment else "",
-            adjustment=self.adjustment,
-            gain=gain,
-            term=term_on(self.holding_start, self.sold),
-            kind=self.kind,
-            reportable=self.reportable,
-        )
+        return _build_disposal((
+            self.txn_id,
+            self.lot_id,
+            self.account,
+            self.symbol,
+            self.qty,
+            self.acquired,
+            self.holding_start,
+            self.sold,
+            self.proceeds,
+            self.basis,
+            "W" if self.adjustment else "",
+            self.adjustment,
+            gain,
+            Term.LONG if self.sold >= _long_from(self.holding_start) else Term.SHORT,
+            self.kind,
+            self.reportable,
+        ))
+
+
+# A replay freezes hundreds of thousands of rows (lotwise.model.rows); the values follow
+# each dataclass's field order exactly.
+_build_disposal = builder(Disposal)
+_build_lot = builder(OpenLot)
+# Many rows share a holding-period start: its long-term date is worked out once.
+_long_from = lru_cache(maxsize=65536)(long_term_from)
 
 
 class _Acq:
@@ -261,22 +272,13 @@ class Replayer:
 
     def book(self, as_of: date | None) -> Book:
         lots = [
-            OpenLot(
-                lot_id=lot.lot_id,
-                account=lot.account,
-                symbol=lot.symbol,
-                quantity=lot.qty,
-                basis=lot.basis,
-                acquired=lot.acquired,
-                holding_start=lot.holding_start,
-                origin=lot.origin,
-                wash_adjustment=lot.wash_adj,
-            )
+            _build_lot((lot.lot_id, lot.account, lot.symbol, lot.qty, lot.basis, lot.acquired,
+                        lot.holding_start, lot.origin, lot.wash_adj))
             for (_, _), pieces in sorted(self.positions.items())
             for lot in pieces
             if lot.qty > 0
         ]
-        disposals = [d.freeze() for d in sorted(self.disposals, key=lambda d: (d.sold, d.order))]
+        disposals = [d.freeze() for d in sorted(self.disposals, key=attrgetter("sold", "order"))]
         return Book(
             as_of=as_of,
             lots=tuple(lots),
@@ -310,8 +312,12 @@ class Replayer:
                  method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
         """Choose the lots a sale, donation or transfer takes; checks shares are held."""
         assert txn.symbol is not None
-        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
-        held = sum((lot.qty for lot in lots), ZERO)
+        lots = self._position(txn.account, txn.symbol)  # compacted: no empty lots
+        held = ZERO
+        for lot in lots:
+            held += lot.qty
+            if held >= quantity:
+                break
         if quantity > held:
             raise _error(
                 txn, "quantity",
@@ -330,9 +336,10 @@ class Replayer:
         if relief.averages(name) and len(lots) > 1:
             total_basis = sum((lot.basis for lot in lots), ZERO)
             total_adj = sum((lot.wash_adj for lot in lots), ZERO)
+            total_qty = sum((lot.qty for lot in lots), ZERO)
             for lot in lots:
-                lot.basis = total_basis * lot.qty / held
-                lot.wash_adj = total_adj * lot.qty / held
+                lot.basis = total_basis * lot.qty / total_qty
+                lot.wash_adj = total_adj * lot.qty / total_qty
         ctx = relief.SaleContext(txn.date, proceeds / quantity if quantity else ZERO, txn.lots)
         try:
             chosen = method(lots, quantity, ctx)
@@ -381,7 +388,7 @@ class Replayer:
         if waiting:
             while waiting and (waiting[0].expires < txn.date or waiting[0].qty <= 0):
                 waiting.popleft()
-            for pend in list(waiting):
+            for pend in waiting:  # matching a new lot never changes the queue itself
                 if lot.qty <= 0 or not lot.free:
                     break
                 if pend.expires < txn.date or pend.qty <= 0:
@@ -525,6 +532,7 @@ class Replayer:
         chosen = self._relieve(txn, txn.quantity, proceeds_total)
         reportable = self.taxable[txn.account]
         disps: list[_Disp] = []
+        emptied = False
         for lot, shares in chosen:
             proceeds = proceeds_total * shares / txn.quantity
             basis, _ = self._take(lot, shares)
@@ -533,7 +541,9 @@ class Replayer:
             self.disposals.append(disp)
             lot.acq.pieces.append(disp)
             disps.append(disp)
-        self._compact(txn.account, txn.symbol)
+            emptied = emptied or not lot.qty
+        if emptied:
+            self._compact(txn.account, txn.symbol)
         self._add_cash(txn.account, proceeds_total)
         if reportable:
             self._wash_losses(txn, disps)
@@ -654,7 +664,7 @@ def replay(
     row in another currency than its owner's regime's is converted at its ``fx_rate`` or
     at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
     """
-    ordered = sorted(transactions, key=lambda t: (t.date, t.seq))
+    ordered = sorted(transactions, key=attrgetter("date", "seq"))
     if as_of is not None:
         ordered = [txn for txn in ordered if txn.date <= as_of]
     # The replay makes many small objects that live to the end; pausing the cyclic garbage

@@ -48,7 +48,6 @@ purchase as the old shares were held.
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
@@ -59,6 +58,7 @@ from operator import attrgetter
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxTable, convert
+from lotwise.gcpause import collector_paused
 from lotwise.ledger import relief
 from lotwise.ledger.book import Book, CashEvent
 from lotwise.ledger.ca import CaDisposition, CaReplayer, QuantityIndex, SuperficialLoss
@@ -667,20 +667,13 @@ def replay(
     ordered = sorted(transactions, key=attrgetter("date", "seq"))
     if as_of is not None:
         ordered = [txn for txn in ordered if txn.date <= as_of]
-    # The replay makes many small objects that live to the end; pausing the cyclic garbage
-    # collector (which would scan them again and again) changes no result.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # many small objects that all live to the end
         if _only_us(household, ordered):
             replayer = Replayer(household)
             for txn in ordered:
                 replayer.apply(txn)
             return replayer.book(as_of)
         return _replay_regimes(household, ordered, as_of, fx)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # -- dispatch by regime -----------------------------------------------------------------

@@ -507,7 +507,7 @@ def test_regression_journals_keep_every_invariant(scenario: Scenario) -> None:
         invariant(hh, txns, book)
 
 
-# -- known ledger bugs, as the smallest journals that show them -------------------------------
+# -- ledger bugs these properties found, kept as regressions (all fixed) ----------------------
 
 # A 2-for-1 split between a loss sale and its replacement: the waiting loss shares are
 # doubled to post-split shares, but the row of the sale keeps its 4 pre-split shares.  When
@@ -528,10 +528,5 @@ SPLIT_BETWEEN_LOSS_AND_REPLACEMENT: Scenario = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledger bug: a split scales waiting loss shares but not the rows already sold, "
-    "and matching then mixes pre- and post-split share counts",
-)
 def test_a_split_between_a_loss_and_its_replacement_keeps_rows_within_their_loss() -> None:
     check(row_adjusted_within_its_loss, SPLIT_BETWEEN_LOSS_AND_REPLACEMENT)

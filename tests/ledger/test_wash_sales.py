@@ -333,3 +333,20 @@ def test_losses_in_tax_advantaged_accounts_are_not_wash_sales() -> None:
     """))
     assert book.wash_sales == ()
     assert not book.disposals[0].reportable
+
+
+def test_a_split_rescales_a_spouses_waiting_loss_to_post_split_shares() -> None:
+    # The spouse sells 10 X at a $20 loss a share; X splits 2-for-1 the next day (the row is
+    # in my account, the spouse holds none); I buy 20 X post-split: those 20 shares replace
+    # the spouse's 10 old shares, so all 20 carry the $200, $10 a share.
+    hh = household({"mine": ("me", "taxable", "fifo"), "hers": ("spouse", "taxable", "fifo")})
+    book = replay(hh, journal("""
+        2024-01-02 hers buy X 10 @100
+        2024-01-02 mine buy X 1 @100
+        2024-05-01 hers sell X 10 @80
+        2024-05-02 mine split X 2
+        2024-05-10 mine buy X 20 @40 id=NEW
+    """))
+    assert book.disposals[0].adjustment == D(200)
+    new = [x for x in book.lots if x.lot_id.startswith("NEW")]
+    assert [(x.quantity, x.basis) for x in new] == [(D(20), D(1000))]

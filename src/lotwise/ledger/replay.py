@@ -145,6 +145,7 @@ class _Disp:
         "acquired",
         "adjustment",
         "basis",
+        "epoch",
         "free",
         "holding_start",
         "kind",
@@ -178,6 +179,7 @@ class _Disp:
         self.free = lot.free
         self.order = order
         self.pending: _Pending | None = None  # loss shares of this row still unmatched
+        self.epoch = 0  # the symbol's split count when sold; set by the replayer
 
     def freeze(self) -> Disposal:
         gain = ZERO if self.kind == "donation" else self.proceeds - self.basis + self.adjustment
@@ -251,6 +253,8 @@ class Replayer:
         self.recent: dict[tuple[str, str], deque[_Acq]] = {}
         self.pending: dict[tuple[str, str], deque[_Pending]] = {}
         self.acq_ids: dict[str, _Acq] = {}
+        self.epoch: dict[str, int] = {}  # splits of each symbol so far
+        self.splits_seen: set[tuple[str, date, Decimal]] = set()
         self.last_date: date | None = None
         self.unit_of = {
             acct.id: household.tax_unit_key(acct.owner) for acct in household.accounts.values()
@@ -504,6 +508,7 @@ class Replayer:
                             continue
                         if isinstance(piece, _Disp) and (
                             piece.txn_id == txn.id or piece.kind != "sale"
+                            or piece.epoch != self.epoch.get(piece.symbol, 0)
                         ):
                             continue
                         self._match(pend, piece, min(pend.qty, piece.qty))
@@ -538,6 +543,7 @@ class Replayer:
             basis, _ = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable,
                          len(self.disposals))
+            disp.epoch = self.epoch.get(txn.symbol, 0)
             self.disposals.append(disp)
             lot.acq.pieces.append(disp)
             disps.append(disp)
@@ -583,15 +589,24 @@ class Replayer:
         self._compact(txn.account, txn.symbol)
 
     def split(self, txn: Transaction) -> None:
+        """A split row rescales its account's lots.  The split itself is a corporate action
+        on the security, so the first row for a symbol and day also rescales every loss of
+        that symbol still waiting for replacement shares, in any account, and starts a new
+        share epoch: shares sold before it are counted in old units and are no longer
+        offered as replacement shares (see :meth:`_wash_losses`)."""
         assert txn.quantity is not None and txn.symbol is not None
         ratio = txn.quantity
         for lot in self._position(txn.account, txn.symbol):
             lot.qty *= ratio
-        for waiting in self.pending.values():
-            for pend in waiting:
-                if pend.disp.symbol == txn.symbol and pend.disp.account == txn.account:
-                    pend.qty *= ratio
-                    pend.loss_per_share /= ratio
+        event = (txn.symbol, txn.date, ratio)
+        if event not in self.splits_seen:
+            self.splits_seen.add(event)
+            self.epoch[txn.symbol] = self.epoch.get(txn.symbol, 0) + 1
+            for waiting in self.pending.values():
+                for pend in waiting:
+                    if pend.disp.symbol == txn.symbol:
+                        pend.qty *= ratio
+                        pend.loss_per_share /= ratio
         self._compact(txn.account, txn.symbol)
 
     def return_of_capital(self, txn: Transaction) -> None:

@@ -679,10 +679,12 @@ def replay(
     row in another currency than its owner's regime's is converted at its ``fx_rate`` or
     at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
     """
-    ordered = sorted(transactions, key=attrgetter("date", "seq"))
-    if as_of is not None:
-        ordered = [txn for txn in ordered if txn.date <= as_of]
-    with collector_paused():  # many small objects that all live to the end
+    # Many small objects that all live to the end, and a journal the collector would walk
+    # again and again: nothing here is cyclic garbage, so pause it for the whole replay.
+    with collector_paused():
+        ordered = sorted(transactions, key=attrgetter("date", "seq"))
+        if as_of is not None:
+            ordered = [txn for txn in ordered if txn.date <= as_of]
         if _only_us(household, ordered):
             replayer = Replayer(household)
             for txn in ordered:

@@ -21,6 +21,7 @@ plus what is left.  The book shows each account's shares of a pool as one
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ class PoolBalance:
         return self.cost / self.quantity if self.quantity else ZERO
 
 
-class PooledReplayer:
+class PooledReplayer(ABC):
     """Shared state and the actions that do not depend on the country's rules."""
 
     regime = ""
@@ -127,8 +128,12 @@ class PooledReplayer:
 
     def apply(self, txn: Transaction) -> None:
         if txn.account not in self.accounts:
-            raise error(txn, "account", f"unknown account '{txn.account}'",
-                        "add it under [accounts] in the household file, or fix the id")
+            raise error(
+                txn,
+                "account",
+                f"unknown account '{txn.account}'",
+                "add it under [accounts] in the household file, or fix the id",
+            )
         key = (txn.date, txn.seq)
         if self.last is not None and key < self.last:
             raise ValueError("transactions must be applied in (date, seq) order")
@@ -137,23 +142,29 @@ class PooledReplayer:
 
     # -- the actions each country defines
 
+    @abstractmethod
     def buy(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """An acquisition paid in cash."""
 
+    @abstractmethod
     def reinvest(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """A dividend reinvested: an acquisition."""
 
+    @abstractmethod
     def sell(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """A disposal under the country's matching or pooling rules."""
 
+    @abstractmethod
     def donate(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """A gift in kind."""
 
+    @abstractmethod
     def transfer(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """An in-kind move between two accounts."""
 
+    @abstractmethod
     def return_of_capital(self, txn: Transaction) -> None:
-        raise NotImplementedError
+        """A distribution that reduces cost."""
 
     # -- pools and positions
 
@@ -182,7 +193,8 @@ class PooledReplayer:
         held = self.held.get((txn.account, txn.symbol), ZERO)
         if quantity > held:
             raise error(
-                txn, "quantity",
+                txn,
+                "quantity",
                 f"{txn.action.value} of {quantity} {txn.symbol} from '{txn.account}' on "
                 f"{txn.date} but only {held} held then",
                 "check the quantity, or add the missing buy or transfer in earlier in the file",
@@ -196,7 +208,8 @@ class PooledReplayer:
         for pick in txn.lots:
             if pick.lot_id != own:
                 raise error(
-                    txn, "lot",
+                    txn,
+                    "lot",
                     f"lot '{pick.lot_id}' cannot be sold: under {self.regime} rules identical "
                     f"shares are pooled at their average cost ({self.rule_name()}), so no "
                     "lot can be chosen",
@@ -227,8 +240,16 @@ class PooledReplayer:
         cost, _ = pool.take(txn.quantity)
         self.hold(txn.account, txn.symbol, -txn.quantity)
         proceeds = txn.gross - (txn.fees if kind == "sale" else ZERO)
-        self.record(txn, self.lot_id(txn.account, txn.symbol), txn.quantity, since, proceeds,
-                    cost, kind=kind, reportable=False)
+        self.record(
+            txn,
+            self.lot_id(txn.account, txn.symbol),
+            txn.quantity,
+            since,
+            proceeds,
+            cost,
+            kind=kind,
+            reportable=False,
+        )
         if kind == "sale":
             self.add_cash(txn.account, proceeds)
 
@@ -265,8 +286,16 @@ class PooledReplayer:
     def event(self, txn: Transaction, amount: Decimal) -> None:
         withholding = txn.withholding or ZERO
         self.cash_events.append(
-            CashEvent(txn.id, txn.date, txn.account, txn.action.value, txn.symbol, amount,
-                      withholding, txn.source_country)
+            CashEvent(
+                txn.id,
+                txn.date,
+                txn.account,
+                txn.action.value,
+                txn.symbol,
+                amount,
+                withholding,
+                txn.source_country,
+            )
         )
 
     def dividend(self, txn: Transaction) -> None:
@@ -364,8 +393,19 @@ class PooledReplayer:
             if pool.qty == 0 and pool.cost == 0:
                 continue
             kind = self.taxable_kind if pool.account is None else "sheltered"
-            out.append(PoolBalance(self.regime, kind, pool.owner, pool.account, symbol,
-                                   pool.qty, pool.cost, pool.first, pool.adj))
+            out.append(
+                PoolBalance(
+                    self.regime,
+                    kind,
+                    pool.owner,
+                    pool.account,
+                    symbol,
+                    pool.qty,
+                    pool.cost,
+                    pool.first,
+                    pool.adj,
+                )
+            )
         return out
 
 

@@ -216,3 +216,28 @@ def test_harvests_and_plans_together_never_make_a_wash_sale(text: str, schedule:
     check = verify_plan(s.household, s.transactions, book, s.prices, TODAY, PlanOptions(),
                         trades, tax_positions(s.household, book, TODAY))
     assert check.wash_sales == (), check.problems
+
+
+def test_a_class_of_one_security_is_harvested_when_its_band_allows_it() -> None:
+    # Direct indexing: each stock is its own class.  With no other security in the class, a
+    # harvest keeps the exposure at the portfolio's level: allowed when selling the loss lots
+    # leaves the class inside its band; the proceeds go to the underweight classes.
+    from dataclasses import replace as dc_replace
+
+    from lotwise.model import Policy, Security, TargetAllocation
+
+    text = """
+        2025-01-02 tax buy STK 300 @130
+        2020-01-02 tax buy BND 300 @100
+    """
+    s = scenario(text, PRICES)
+    securities = {"STK": Security("STK", "stocks"), "BND": Security("BND", "bonds")}
+    targets = TargetAllocation({"stocks": D("0.5"), "bonds": D("0.5")})
+    loose = dc_replace(s.household, securities=securities, targets=targets,
+                       policy=Policy(absolute_band=D(1), relative_band=D(1)))
+    s.household = loose
+    p = proposals(s)["STK"]
+    assert p.status == PROPOSED and p.replacement is None
+    assert "proceeds go to the underweight classes" in p.explanation
+    s.household = dc_replace(loose, policy=Policy())  # 5 points / 25 %: too tight
+    assert proposals(s)["STK"].status == "no_replacement"

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from lotwise.allocation import allocation
 from lotwise.errors import InputError, Source
 from lotwise.gcpause import collector_paused
 from lotwise.ledger.book import Book
@@ -253,6 +254,19 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             by_position.setdefault((lot.account, lot.symbol), []).append(lot)
 
     substitutes = _Substitutes(household, settings, prices, as_of)
+    # Where a class has no other security (direct indexing: one stock, one class), a harvest
+    # keeps the exposure at the portfolio's level instead: allowed when selling the lots
+    # leaves the class inside its band, the proceeds going to the underweight classes.
+    room: dict[str, Decimal] = {}
+    total = ZERO
+
+    def fits_in_band(asset_class: str, value: Decimal) -> bool:
+        nonlocal total
+        if not room:  # computed once, and only for a class with no other security
+            alloc = allocation(household, book, prices, as_of)
+            room.update({c.asset_class: c.drift + c.band for c in alloc.classes})
+            total = alloc.total
+        return bool(total) and room.get(asset_class, ZERO) * total >= value
     blocked_by_unit: dict[str, set[str]] = {}
     candidates: list[_Candidate] = []
     for (account_id, symbol), held in sorted(by_position.items()):
@@ -292,7 +306,7 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             status = BELOW_THRESHOLD
         elif conflicts:
             status = BLOCKED
-        elif not options:
+        elif not options and not fits_in_band(household.securities[symbol].asset_class, value):
             status = NO_REPLACEMENT
         elif tax_saved + carry_value - trading - deferred <= 0:
             status = NOT_WORTH_IT
@@ -300,7 +314,8 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             status = PROPOSED
         candidates.append(_Candidate(
             account_id, symbol, unit, tuple(held), quantity, price, short_loss, long_loss,
-            tax_saved, carry_value, trading, deferred, options, conflicts, status))
+            tax_saved, carry_value, trading, deferred, options, conflicts, status,
+            within_band=not options))
     buy_back = as_of + WINDOW + timedelta(days=1)
     out = [
         HarvestProposal(
@@ -337,6 +352,7 @@ class _Candidate:
     options: list[str]
     conflicts: tuple[Conflict, ...]
     status: str
+    within_band: bool = False  # selling the lots leaves their class inside its band
 
     @property
     def net_value(self) -> Decimal:
@@ -358,6 +374,9 @@ def _resolve_overlaps(household: Household, candidates: list[_Candidate]) -> lis
         if c.status != PROPOSED:
             continue
         group = (c.unit, group_of[c.symbol])
+        if c.within_band and group not in bought:
+            harvested.add(group)  # no replacement: the class may shrink within its band
+            continue
         choices = [o for o in c.options if (c.unit, group_of[o]) not in harvested]
         choices.sort(key=lambda o: (c.unit, group_of[o]) in wanted)
         if group in bought or not choices:
@@ -389,6 +408,11 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
                                     "elsewhere.")
     if status == NOT_WORTH_IT:
         return head + arithmetic + " Not worth it."
+    if p.replacement is None:
+        return head + arithmetic + (f" No security of its class to replace it with, and the "
+                                    f"class stays inside its band without it: the proceeds go "
+                                    f"to the underweight classes; {p.symbol} may be bought "
+                                    f"back from {p.buy_back_from}.")
     return head + arithmetic + (f" Replace with {p.replacement}; {p.symbol} may be bought back "
                                 f"from {p.buy_back_from}.")
 

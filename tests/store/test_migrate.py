@@ -3,6 +3,7 @@ the migrations build are the tables ``lotwise.store.schema`` describes."""
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -45,7 +46,7 @@ def table_names(store: Store) -> set[str]:
 
 def test_fresh_database_is_migrated_to_head(target: Target) -> None:
     with target.open() as store:
-        assert head_revision() == "0001"
+        assert head_revision() == "0002"
         assert store.revision() == head_revision()
         assert table_names(store) == TABLES | {VERSION_TABLE}
         if target.engine == "postgresql":
@@ -58,7 +59,7 @@ def test_fresh_database_is_migrated_to_head(target: Target) -> None:
                     {"name": VERSION_TABLE},
                 ).scalars()
                 assert target.schema in set(where)
-                assert current_revision(conn) == "0001"
+                assert current_revision(conn) == "0002"
 
 
 def test_reopening_is_a_no_op(target: Target) -> None:
@@ -104,3 +105,21 @@ def test_concurrent_opens_of_a_fresh_database_migrate_once(target: Target) -> No
     with ThreadPoolExecutor(max_workers=4) as pool:
         revisions = list(pool.map(open_and_read, range(4)))
     assert revisions == [head_revision()] * 4
+
+
+def test_a_store_made_at_0001_upgrades_to_0002_keeping_its_rows(tmp_path: pathlib.Path) -> None:
+    from lotwise.store.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(connection=conn), "0001")
+        conn.execute(sa.text(
+            "INSERT INTO households (household_id, toml_text, saved_at) "
+            "VALUES ('h', 'id = \"h\"', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    with Store.open(url) as store:
+        assert store.revision() == "0002"
+        assert store.household_text("h") == 'id = "h"'
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("transactions")}
+        assert {"currency", "fx_rate", "source_country", "withholding"} <= columns

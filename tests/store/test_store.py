@@ -123,7 +123,7 @@ def all_problems(error: InputError) -> list[str]:
 
 def test_open_migrates_an_empty_store_and_is_a_context_manager(target: Target) -> None:
     with target.open() as store:
-        assert store.revision() == "0001"
+        assert store.revision() == "0002"
         assert store.household_ids() == []
         assert store.schema == target.schema
         assert store.url.startswith(target.engine) and repr(store) == f"Store({store.url!r})"
@@ -136,7 +136,7 @@ def test_open_creates_what_is_missing(target: Target, tmp_path: Path) -> None:
             store.save_household("h", "x = 1\n")
         assert path.exists()
         with Store.open("sqlite://") as memory:  # in memory: nothing on disk at all
-            assert memory.revision() == "0001" and memory.household_ids() == []
+            assert memory.revision() == "0002" and memory.household_ids() == []
         return
     # PostgreSQL: a schema that does not exist yet is created on open.
     assert target.schema is not None
@@ -851,3 +851,19 @@ def test_sqlite_file_is_readable_by_plain_sqlite(target: Target) -> None:
     with sqlite3.connect(path) as conn:
         stored = conn.execute("SELECT amount FROM transactions WHERE id = 't5'").fetchone()[0]
     assert stored == "0.00000001"
+
+
+def test_foreign_currency_columns_round_trip_and_reimport_adds_nothing(store: Store) -> None:
+    # Migration 0002: a Canadian household's US dividend, in USD with its own rate and the
+    # tax withheld, comes back exactly; importing the same rows again is not a conflict.
+    from dataclasses import replace
+
+    base = journal()[0]
+    txn = replace(base, id="fx1", seq=99, currency="USD", fx_rate=D("1.3571"),
+                  source_country="US", withholding=D("1.50"))
+    store.import_transactions("h", [txn], file_name="ca.csv", file_sha256="c" * 64)
+    (got,) = store.transactions("h")
+    assert (got.currency, got.fx_rate, got.source_country, got.withholding) == (
+        "USD", D("1.3571"), "US", D("1.50"))
+    again = store.import_transactions("h", [txn], file_name="ca.csv", file_sha256="c" * 64)
+    assert (again.added, again.skipped) == (0, 1)

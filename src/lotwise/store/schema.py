@@ -157,6 +157,11 @@ transactions = sa.Table(
         sa.ForeignKey("imports.id", name="fk_transactions_import_id"),
         nullable=False,
     ),
+    # Migration 0002: the row's currency and rate, a dividend's source and withholding.
+    sa.Column("currency", sa.Text, nullable=True),
+    sa.Column("fx_rate", ExactDecimal, nullable=True),
+    sa.Column("source_country", sa.Text, nullable=True),
+    sa.Column("withholding", ExactDecimal, nullable=True),
     sa.UniqueConstraint("household_id", "seq", name="uq_transactions_household_seq"),
 )
 

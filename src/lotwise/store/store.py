@@ -865,6 +865,10 @@ def _transaction_row(household_id: str, txn: Transaction, import_id: int) -> dic
         "source_file": txn.source.file if txn.source else None,
         "source_row": txn.source.row if txn.source else None,
         "import_id": import_id,
+        "currency": txn.currency,
+        "fx_rate": txn.fx_rate,
+        "source_country": txn.source_country,
+        "withholding": txn.withholding,
     }
 
 
@@ -886,6 +890,10 @@ def _transaction_from_row(row: sa.RowMapping) -> Transaction:
         to_account=row["to_account"],
         memo=row["memo"],
         source=None if source_file is None else Source(source_file, row["source_row"]),
+        currency=row["currency"],
+        fx_rate=row["fx_rate"],
+        source_country=row["source_country"],
+        withholding=row["withholding"],
     )
 
 

@@ -579,7 +579,7 @@ def _solve_linearised(
     rounds = 0
     for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
         rates = {
-            u: marginal_rates(_shifted(pos, realized.get(u, (ZERO, ZERO))))
+            u: marginal_rates(pos.with_gains(*realized.get(u, (ZERO, ZERO))))
             for u, pos in positions.items()
         }
         model = build(rates, budget)
@@ -593,10 +593,6 @@ def _solve_linearised(
         realized = new_realized
     assert best is not None
     return best[1], rounds
-
-
-def _shifted(pos: TaxPosition, extra: tuple[Decimal, Decimal]) -> TaxPosition:
-    return pos.with_gains(*extra)
 
 
 def _realized(lots: list[_Lot], sells: np.ndarray) -> dict[str, tuple[Decimal, Decimal]]:

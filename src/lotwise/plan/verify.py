@@ -100,7 +100,7 @@ def verify_plan(
     except InputError as exc:
         raise AssertionError(f"the plan does not replay: {exc}") from exc
 
-    washes = [w for w in after_book.wash_sales if _touches(w, plan_ids, after_book)]
+    washes = [w for w in after_book.wash_sales if _touches(w, plan_ids)]
     future = _future_purchases(household, transactions, prices, as_of, first + len(planned))
     if future:
         with_future = replay(household, journal + planned + future)
@@ -131,10 +131,9 @@ def verify_plan(
     )
 
 
-def _touches(wash: WashSale, plan_ids: set[str], book: Book) -> bool:
-    if wash.loss_txn_id in plan_ids:
-        return True
-    return wash.replacement_lot_id.split("#")[0] in plan_ids
+def _touches(wash: WashSale, plan_ids: set[str]) -> bool:
+    """The wash sale involves the plan: its loss sale or its replacement purchase."""
+    return wash.loss_txn_id in plan_ids or wash.replacement_lot_id.split("#")[0] in plan_ids
 
 
 def _future_purchases(household: Household, transactions: Sequence[Transaction],

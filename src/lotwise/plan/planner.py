@@ -484,6 +484,7 @@ def _location_costs(
     (bonds, REITs, by name) prefer tax-deferred accounts, the rest prefer Roth, then taxable.
     """
     configured = household.policy.extra.get("location", {})
+    kinds = {account.type for account in household.accounts.values()}
     ranks: dict[tuple[int, AccountType], float] = {}
     for index, name in enumerate(classes):
         order: list[str]
@@ -493,7 +494,7 @@ def _location_costs(
             order = ["traditional", "hsa", "roth", "taxable"]
         else:
             order = ["roth", "hsa", "taxable", "traditional"]
-        for kind in AccountType:
+        for kind in kinds:
             rank = order.index(kind.value) if kind.value in order else len(order)
             ranks[(index, kind)] = LOCATION_STEP * rank if name != CASH else 0.0
     return ranks

@@ -404,8 +404,9 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
         unit = unit_of[lot.account]
         group = household.group_of(lot.symbol)
         sellable = True
-        # A lot whose gain does not cover the cost of selling it is sold at a loss.
-        at_loss = gain < cost + float(options.costs.commission) / value
+        # A lot whose gain does not cover the cost of selling it is sold at a loss; the cent
+        # allows for a broker rounding the fee up.
+        at_loss = gain < cost + (float(options.costs.commission) + 0.01) / value
         if at_loss and guard.loss_sale_blockers(unit, group):
             sellable = False
             if (unit, group) not in blocked_groups:

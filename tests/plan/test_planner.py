@@ -235,10 +235,10 @@ def test_the_plan_is_explained_trade_by_trade() -> None:
 
 
 def test_a_gain_smaller_than_the_cost_of_selling_counts_as_a_loss_for_the_guard() -> None:
-    # Lot t0's gain (2.01 bp) is just above the 2 bp spread: once a broker rounds the fee up to the cent
-    # it is sold at a loss, and STK was bought again 10 days ago, so selling it would be a wash
-    # sale.  Stocks are overweight, yet the withdrawal must come from BND, whose large gain
-    # costs tax.
+    # Lot t0's gain (2.01 bp) is just above the 2 bp spread: once a broker rounds the fee up
+    # to the cent it is sold at a loss, and STK was bought again 10 days ago, so selling it
+    # would be a wash sale.  Stocks are overweight, yet the withdrawal must come from BND,
+    # whose large gain costs tax.
     s = scenario("""
         2024-01-02 tax buy STK 30 @100
         2026-05-22 tax buy STK 1 @100.0201 id=RECENT

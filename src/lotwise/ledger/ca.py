@@ -276,16 +276,6 @@ class CaReplayer(PooledReplayer):
 
     # -- acquisitions
 
-    def buy(self, txn: Transaction) -> None:
-        assert txn.quantity is not None
-        cost = txn.gross + txn.fees
-        self.add_cash(txn.account, -cost)
-        self.acquire(txn, txn.quantity, cost)
-
-    def reinvest(self, txn: Transaction) -> None:
-        assert txn.quantity is not None
-        self.acquire(txn, txn.quantity, self.reinvested_dividend(txn))
-
     def acquire(self, txn: Transaction, quantity: Decimal, cost: Decimal) -> None:
         assert txn.symbol is not None
         if not self.taxable[txn.account]:

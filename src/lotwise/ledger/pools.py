@@ -140,15 +140,23 @@ class PooledReplayer(ABC):
         self.last = key
         self.handlers[txn.action](txn)
 
-    # -- the actions each country defines
+    # -- acquisitions are shared; the rest each country defines
 
-    @abstractmethod
     def buy(self, txn: Transaction) -> None:
-        """An acquisition paid in cash."""
+        """An acquisition paid in cash: its cost is the price plus fees."""
+        assert txn.quantity is not None
+        cost = txn.gross + txn.fees
+        self.add_cash(txn.account, -cost)
+        self.acquire(txn, txn.quantity, cost)
+
+    def reinvest(self, txn: Transaction) -> None:
+        """A dividend reinvested: an acquisition costing the dividend."""
+        assert txn.quantity is not None
+        self.acquire(txn, txn.quantity, self.reinvested_dividend(txn))
 
     @abstractmethod
-    def reinvest(self, txn: Transaction) -> None:
-        """A dividend reinvested: an acquisition."""
+    def acquire(self, txn: Transaction, quantity: Decimal, cost: Decimal) -> None:
+        """Add shares bought for ``cost`` under the country's pooling or matching rules."""
 
     @abstractmethod
     def sell(self, txn: Transaction) -> None:

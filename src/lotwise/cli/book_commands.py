@@ -216,7 +216,8 @@ def holdings_command(
     """Holdings by account and asset class: allocation against target, and drift."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
-    data = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of))
+    view = ctx.in_base_currency()
+    data = holdings_rows(allocation(ctx.household, view.book, view.prices, ctx.as_of))
     if json_out:
         print_json(data)
         return

@@ -16,12 +16,14 @@ from datetime import date
 from pathlib import Path
 
 from lotwise.errors import InputError, Source
+from lotwise.fx import FxTable
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
 from lotwise.model.household import Household
 from lotwise.model.prices import PriceTable
 from lotwise.model.transactions import Transaction
+from lotwise.plan.money import BaseView, in_base_currency
 from lotwise.store import Store, default_store_url
 
 
@@ -46,6 +48,11 @@ class Context:
     prices: PriceTable
     as_of: date
     book: Book
+    fx: FxTable | None = None
+
+    def in_base_currency(self) -> BaseView:
+        """The book and today's prices in the household's base currency (with ``--fx``)."""
+        return in_base_currency(self.household, self.book, self.prices, self.fx, self.as_of)
 
 
 def open_store(db: str | None) -> Store:
@@ -99,7 +106,8 @@ def load_context(
         hh = load_household(household)
         txns = read_transactions(transactions, hh, today=now) if transactions else []
         table = PriceTable(read_prices(prices, today=now) if prices else [])
-        return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates))
+        return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates),
+                       rates)
     if transactions is not None or prices is not None:
         raise InputError.one(
             Source("command line"), "household",
@@ -112,4 +120,4 @@ def load_context(
         txns = store.transactions(hid)
         symbols = set(hh.securities)
         table = PriceTable(store.prices(symbols))
-    return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates))
+    return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates), rates)

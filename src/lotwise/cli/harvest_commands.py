@@ -11,6 +11,7 @@ from lotwise.cli.context import load_context
 from lotwise.cli.options import (
     AsOfOpt,
     DbOpt,
+    FxOpt,
     HouseholdIdOpt,
     HouseholdOpt,
     JsonOpt,
@@ -54,6 +55,7 @@ def harvest_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
     show_all: Annotated[bool, typer.Option("--all", help="Also list losses not proposed.")
                         ] = False,
     json_out: JsonOpt = False,
@@ -61,10 +63,10 @@ def harvest_command(
     """Tax-loss harvesting opportunities, household-wide and wash-sale-safe, with their
     arithmetic; and the long-term gains that fit in the 0 % bracket."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     costs = options_from_policy(ctx.household).costs
     proposals = scan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
-                     costs=costs)
+                     costs=costs, fx=ctx.fx)
     together = combined_tax_saved(ctx.household, ctx.book, ctx.as_of, proposals)
     gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs)
     shown = proposals if show_all else [p for p in proposals if p.status != "below_threshold"]
@@ -115,13 +117,14 @@ def calendar_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
     days: Annotated[int, typer.Option(help="How far ahead to look.")] = 60,
     json_out: JsonOpt = False,
 ) -> None:
     """The harvest calendar: when wash windows close, when switchbacks are allowed, which lots
     turn long-term soon, and the year-end deadline."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     entries = harvest_calendar(ctx.household, ctx.transactions, ctx.book, ctx.prices,
                                ctx.as_of, days)
     if json_out:
@@ -143,12 +146,13 @@ def gift_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Which appreciated long-term lots to give in kind for a gift, and the purchase that
     restores the allocation."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     try:
         value = dec(amount)
     except ValueError:

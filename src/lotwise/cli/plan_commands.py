@@ -16,6 +16,7 @@ from lotwise.cli.context import Context, load_context, open_store
 from lotwise.cli.options import (
     AsOfOpt,
     DbOpt,
+    FxOpt,
     HouseholdIdOpt,
     HouseholdOpt,
     JsonOpt,
@@ -50,13 +51,15 @@ def drift_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Allocation by asset class against target, drift, and which classes are outside their
     bands (the smaller of the absolute and relative band)."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
-    alloc = allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of)
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
+    view = ctx.in_base_currency()
+    alloc = allocation(ctx.household, view.book, view.prices, ctx.as_of)
     outside = [c.asset_class for c in alloc.outside_band]
     if json_out:
         print_json({"as_of": ctx.as_of.isoformat(), "classes": allocation_rows(alloc),
@@ -96,6 +99,7 @@ def plan_command(
     db: DbOpt = None,
     household_id: HouseholdIdOpt = None,
     as_of: AsOfOpt = None,
+    fx: FxOpt = None,
     contribution: FlowOpt = None,
     withdrawal: FlowOpt = None,
     to: Annotated[str | None, typer.Option("--to", help="band or target")] = None,
@@ -121,7 +125,7 @@ def plan_command(
     """What exactly to trade today: cash flows first, tax-advantaged accounts next, then the
     taxable lots that cost least — every trade with its lots and its reason."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
-                       household_id=household_id, as_of=as_date(as_of))
+                       household_id=household_id, as_of=as_date(as_of), fx=fx)
     flows = tuple(_flows(contribution, 1, ctx, "contribution")
                   + _flows(withdrawal, -1, ctx, "withdrawal"))
     options = options_from_policy(
@@ -129,7 +133,8 @@ def plan_command(
         short_term_gains=False if no_short_term else None, protect_days=protect_days,
         review=review, flows=flows, harvest=harvest,
     )
-    plan = make_plan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of, options)
+    plan = make_plan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of, options,
+                     fx=ctx.fx)
     plan_id = None
     if save and household is None:
         record = plan_record(plan, datetime.now(UTC))
@@ -139,7 +144,7 @@ def plan_command(
     if csv_path is not None:
         csv_path.write_text(orders_csv(plan), encoding="utf-8")
     points = frontier(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
-                      options) if show_frontier else []
+                      options, fx=ctx.fx) if show_frontier else []
     if json_out:
         data = plan_json(plan, plan_id)
         if show_frontier:

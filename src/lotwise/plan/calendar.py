@@ -27,6 +27,8 @@ from lotwise.model.lots import Term
 from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Action, Transaction
 from lotwise.plan.guard import WINDOW, build_guard
+from lotwise.plan.taxes import unit_of_accounts
+from lotwise.regimes.base import US, regime_for
 
 SWAP_DAYS = timedelta(days=5)  # a purchase this soon after a loss sale is taken as its replacement
 ONE_DAY = timedelta(days=1)
@@ -49,10 +51,11 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
                      prices: PriceTable, as_of: date, horizon_days: int = 60
                      ) -> list[CalendarEntry]:
     guard = build_guard(household, transactions, book, as_of)
+    unit_of = unit_of_accounts(household)
     horizon = as_of + timedelta(days=horizon_days)
     entries: list[CalendarEntry] = []
-    recurring = {(household.tax_unit_key(household.accounts[p.account].owner),
-                  household.group_of(p.symbol)): p for p in household.scheduled}
+    recurring = {key: p for p in household.scheduled
+                 for key in guard.buy_keys(p.account, p.symbol)}
     for (unit, group), acqs in guard.acquisitions.items():
         last = max(acqs, key=lambda a: a.day)
         text = f"loss sales of {group} are safe again ({last.describe()})"
@@ -71,8 +74,9 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
     entries += _switchbacks(household, transactions, book, prices, as_of)
     for lot in book.lots:
         account = household.accounts[lot.account]
-        if not account.type.is_taxable or term_on(lot.holding_start, as_of) is Term.LONG:
-            continue
+        if (not account.type.is_taxable or book.regime_of(lot.account) != US
+                or term_on(lot.holding_start, as_of) is Term.LONG):
+            continue  # a holding period is US law
         day = long_term_from(lot.holding_start)
         if day > horizon:
             continue
@@ -83,13 +87,21 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
         hint = ("realize the gain after it" if gain > 0
                 else "harvest the loss before it to keep it short-term")
         entries.append(CalendarEntry(
-            day, household.tax_unit_key(account.owner), household.group_of(lot.symbol),
+            day, unit_of[lot.account], household.group_of(lot.symbol),
             "turns_long_term",
             f"lot {lot.lot_id} ({lot.quantity.normalize():f} {lot.symbol} in {lot.account}, "
             f"{gain:+,.2f} today) turns long-term: {hint}"))
-    year_end = date(as_of.year, 12, 31)
-    entries.append(CalendarEntry(year_end, "household", "*", "year_end",
-                                 f"last trade date to realize gains or losses for {as_of.year}"))
+    ends = set()
+    for owner_id in household.owners:
+        regime = regime_for(household, owner_id)
+        year = regime.tax_year(as_of)
+        ends.add((regime.tax_year_span(year)[1], regime.tax_year_label(year), regime.name))
+    for end, label, name in sorted(ends):
+        who = "household" if len(ends) == 1 else name
+        entries.append(CalendarEntry(end, who, "*", "year_end",
+                                     f"last trade date to realize gains or losses for {label}"
+                                     + ("" if len(ends) == 1 else f" ({name})")))
+    year_end = max(end for end, _, _ in ends)
     entries = [e for e in entries if as_of <= e.day <= max(horizon, year_end)]
     entries.sort(key=lambda e: (e.day, e.unit, e.group, e.kind))
     return entries
@@ -98,6 +110,7 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
 def _switchbacks(household: Household, transactions: Sequence[Transaction], book: Book,
                  prices: PriceTable, as_of: date) -> list[CalendarEntry]:
     """Replacements bought right after a harvest: when they may be switched back."""
+    unit_of = unit_of_accounts(household)
     loss_sales = [d for d in book.disposals
                   if d.kind == "sale" and d.reportable and d.proceeds < d.basis
                   and as_of - timedelta(days=90) <= d.sold <= as_of]
@@ -127,7 +140,7 @@ def _switchbacks(household: Household, transactions: Sequence[Transaction], book
                 default=None,
             )
             day = max(allowed, short_gain_until) if short_gain_until else allowed
-            unit = household.tax_unit_key(household.accounts[txn.account].owner)
+            unit = unit_of[txn.account]
             text = (f"switch {txn.symbol} in {txn.account} back to {sale.symbol}: allowed from "
                     f"{allowed}")
             if short_gain_until and short_gain_until > allowed:

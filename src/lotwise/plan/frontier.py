@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.allocation import CASH, Allocation
+from lotwise.fx import FxTable
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
 from lotwise.model.numbers import ZERO
@@ -51,15 +52,16 @@ def frontier(
     as_of: date,
     options: PlanOptions,
     points: int = 6,
+    fx: FxTable | None = None,
 ) -> list[FrontierPoint]:
     to_target = replace(options, rebalance_to="target", review=True, tax_budget=None)
-    full = make_plan(household, transactions, book, prices, as_of, to_target)
+    full = make_plan(household, transactions, book, prices, as_of, to_target, fx=fx)
     top = max(full.tax_change, ZERO)
     out = []
     budgets = sorted({top * k / (points - 1) for k in range(points - 1)})
     for budget in budgets:
         plan = make_plan(household, transactions, book, prices, as_of,
-                         replace(to_target, tax_budget=budget))
+                         replace(to_target, tax_budget=budget), fx=fx)
         out.append(FrontierPoint(budget, plan.tax_change, residual_drift(plan.after),
                                  len(plan.trades)))
     out.append(FrontierPoint(None, full.tax_change, residual_drift(full.after), len(full.trades)))

@@ -26,9 +26,9 @@ from lotwise.model.lots import Term
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import PriceTable
 from lotwise.plan.options import TradingCosts
-from lotwise.plan.taxes import tax_positions
+from lotwise.plan.taxes import tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
-from lotwise.tax.federal import compute
+from lotwise.tax.federal import TaxPosition, compute
 from lotwise.tax.marginal import zero_rate_room
 
 STEP = Decimal("0.0001")
@@ -50,12 +50,15 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
                  costs: TradingCosts | None = None) -> list[GainHarvest]:
     costs = costs or TradingCosts()
     out = []
+    unit_of = unit_of_accounts(household)
     for unit, pos in tax_positions(household, book, as_of).items():
+        if not isinstance(pos, TaxPosition):
+            continue  # the 0 % bracket is US law
         room = zero_rate_room(pos)
         candidates = []
         for lot in book.lots:
             account = household.accounts[lot.account]
-            if not account.type.is_taxable or household.tax_unit_key(account.owner) != unit:
+            if not account.type.is_taxable or unit_of[account.id] != unit:
                 continue
             if term_on(lot.holding_start, as_of) is not Term.LONG:
                 continue

@@ -8,6 +8,9 @@ lots would be deductible only at basis and are never chosen.  The cash the donor
 buys the same security back, restoring the allocation with a basis at today's price (no wash
 sale: nothing is sold at a loss).
 
+Gifts are planned for owners under US rules; Canada's zero inclusion rate on gifts of listed
+shares (ITA s.38(a.1)) is recorded by the ledger but not planned here.
+
 Example: a $10,000 gift from a taxable account holding VTI lots bought at $150 and $280, now
 $300: give 34 shares of the $150 lot (gain $5,100 never taxed), buy 34 VTI back with the $10,000.
 """
@@ -25,9 +28,9 @@ from lotwise.model.household import Household
 from lotwise.model.lots import Term
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import PriceTable
-from lotwise.plan.taxes import tax_positions
+from lotwise.plan.taxes import evaluate, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
-from lotwise.tax.federal import compute
+from lotwise.regimes.base import US
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ def plan_gift(household: Household, book: Book, prices: PriceTable, as_of: date,
     candidates = []
     for lot in book.lots:
         acct = household.accounts[lot.account]
-        if not acct.type.is_taxable or (account is not None and lot.account != account):
+        if (not acct.type.is_taxable or book.regime_of(lot.account) != US
+                or (account is not None and lot.account != account)):
             continue
         if term_on(lot.holding_start, as_of) is not Term.LONG:
             continue
@@ -85,13 +89,14 @@ def plan_gift(household: Household, book: Book, prices: PriceTable, as_of: date,
     gain = sum((s.gain for _, _, s in given), ZERO)
     taxes = ZERO
     units: dict[str, Decimal] = {}
+    unit_of = unit_of_accounts(household)
     for acct_id, _, sale in given:
-        unit = household.tax_unit_key(household.accounts[acct_id].owner)
+        unit = unit_of[acct_id]
         units[unit] = units.get(unit, ZERO) + sale.gain
     positions = tax_positions(household, book, as_of)
     for unit, unit_gain in units.items():
         pos = positions[unit]
-        taxes += compute(pos.with_gains(ZERO, unit_gain)).total - compute(pos).total
+        taxes += evaluate(pos.with_gains(ZERO, unit_gain)).total - evaluate(pos).total
     rebuys: dict[tuple[str, str], Decimal] = {}
     for acct_id, symbol, sale in given:
         rebuys[(acct_id, symbol)] = rebuys.get((acct_id, symbol), ZERO) + sale.quantity

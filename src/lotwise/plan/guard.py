@@ -1,16 +1,27 @@
-"""The wash-sale guard: which loss sales and which purchases a plan must not make today.
+"""The loss-rule guard: which loss sales and which purchases a plan must not make today.
 
-IRC §1091 disallows a loss when substantially identical shares are acquired within 30 days
-before or after the sale by the taxpayer or spouse in any account (IRS Pub 550; Rev. Rul.
-2008-5 for IRAs).  A plan made on day D therefore must not
+Each owner's regime has a loss rule (:meth:`lotwise.regimes.base.Regime.loss_rule`) that
+says whose acquisitions, in which accounts, of what identical property, how many days before
+and after a sale, disallow or re-price its loss:
 
-* sell at a loss shares of a group that the tax unit acquired on D-30 … D, or will acquire
-  on D … D+30 by itself — a scheduled purchase (payroll 401(k), automatic investment) or a
-  dividend reinvestment expected in that window; nor
-* buy shares of a group that the tax unit sold at a loss on D-30 … D;
-* nor, within the plan itself, both sell a group at a loss and buy that group (the
-  optimizer enforces that with one binary choice per group, see
-  :mod:`lotwise.plan.optimizer`).
+* US wash sale (IRC §1091; IRS Pub 550; Rev. Rul. 2008-5): the owner and spouse, every
+  account, the identical group, 30 days before and after;
+* Canadian superficial loss (ITA s.54, s.40(2)(g)(i)): the owner and affiliated persons
+  (spouse, their RRSP/TFSA/...), every account, the identical group, 30 days either side;
+* UK share matching (TCGA 1992 ss.105, 106A): the owner alone, only accounts within CGT
+  (a GIA: not an ISA or a SIPP), the same security, the same day and the next 30 days.
+
+A plan made on day D therefore must not
+
+* sell at a loss shares that the rule's people acquired within its window before D (for the
+  UK: on D itself), or will acquire by themselves within its window after D — a scheduled
+  purchase (payroll 401(k), automatic investment) or an expected dividend reinvestment; nor
+* buy, in an account the rule counts, shares identical to ones sold at a loss within the
+  window before D — for the UK a repurchase in the GIA is matched to the sale, one in the ISA
+  is not ("bed and ISA" is allowed);
+* nor, within the plan itself, both sell at a loss and buy identical shares where the rule
+  counts them (the optimizer enforces that with one binary choice per :meth:`WashGuard.sell_key`,
+  see :mod:`lotwise.plan.optimizer`).
 
 Expected dividend reinvestments are judged from the journal: an account that reinvested a
 symbol's dividends in the last 400 days (and whose ``drip`` is not ``false``, or whose
@@ -18,7 +29,8 @@ symbol's dividends in the last 400 days (and whose ``drip`` is not ``false``, or
 
 Example: Sam's 401(k) buys FXAIX every 15 days; on 2026-11-21 a loss lot of IVV (same
 ``sp500`` group) in Alex's taxable account is blocked, with the reason "scheduled purchase
-of FXAIX in sam_401k on 2026-11-30".
+of FXAIX in sam_401k on 2026-11-30".  Olivia (UK) sold VUSA at a loss in her GIA on
+2026-11-10: the plan may not buy VUSA in her GIA until 2026-12-11, but may in her ISA.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from statistics import median
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
 from lotwise.model.transactions import Action, Transaction
+from lotwise.regimes.base import US, LossRule, owner_regimes, regime_for
 
 WINDOW = timedelta(days=30)
 DRIP_LOOKBACK = timedelta(days=400)
@@ -61,28 +74,59 @@ class LossSale:
     day: date
     account: str
     symbol: str
+    window_days: int = 30
 
     def describe(self) -> str:
         return f"{self.symbol} sold at a loss in {self.account} on {self.day.isoformat()}"
 
     @property
     def buy_allowed_from(self) -> date:
-        return self.day + WINDOW + timedelta(days=1)
+        return self.day + timedelta(days=self.window_days + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class LossScope:
+    """One loss rule's reach: ``key`` names it (``alex+sam`` for a US tax unit,
+    ``CA:claire+marc``, ``UK:olivia``)."""
+
+    key: str
+    rule: LossRule
+
+    def identical(self, household: Household, symbol: str) -> str:
+        return household.group_of(symbol) if self.rule.identical == "group" else symbol
 
 
 @dataclass(frozen=True)
 class WashGuard:
-    """Blocks keyed by (tax unit, identical group)."""
+    """Blocks keyed by (scope, identical property): the scope of the seller's loss rule and
+    the identical group (US, Canada) or security (UK)."""
 
     as_of: date
     acquisitions: dict[tuple[str, str], list[Acquisition]] = field(default_factory=dict)
     loss_sales: dict[tuple[str, str], list[LossSale]] = field(default_factory=dict)
+    seller: dict[str, LossScope] = field(default_factory=dict)  # taxable account -> scope
+    counted_in: dict[str, tuple[LossScope, ...]] = field(default_factory=dict)
+    identical: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def loss_sale_blockers(self, unit: str, group: str) -> list[Acquisition]:
-        return self.acquisitions.get((unit, group), [])
+    def sell_key(self, account: str, symbol: str) -> tuple[str, str] | None:
+        """The (scope, identical) key of a loss sale of ``symbol`` in ``account``; ``None``
+        where a sale realizes nothing (a tax-sheltered account)."""
+        scope = self.seller.get(account)
+        return None if scope is None else (scope.key, self.identical[(scope.key, symbol)])
 
-    def buy_blockers(self, unit: str, group: str) -> list[LossSale]:
-        return self.loss_sales.get((unit, group), [])
+    def buy_keys(self, account: str, symbol: str) -> tuple[tuple[str, str], ...]:
+        """Every (scope, identical) key whose loss sales a purchase of ``symbol`` in
+        ``account`` would disallow or re-price."""
+        return tuple((scope.key, self.identical[(scope.key, symbol)])
+                     for scope in self.counted_in.get(account, ()))
+
+    def loss_sale_blockers(self, account: str, symbol: str) -> list[Acquisition]:
+        key = self.sell_key(account, symbol)
+        return [] if key is None else self.acquisitions.get(key, [])
+
+    def buy_blockers(self, account: str, symbol: str) -> list[LossSale]:
+        return [sale for key in self.buy_keys(account, symbol)
+                for sale in self.loss_sales.get(key, [])]
 
 
 def expected_reinvestments(
@@ -127,19 +171,49 @@ def scheduled_purchases(household: Household, as_of: date) -> list[Acquisition]:
     return found
 
 
+def loss_scopes(household: Household) -> dict[str, LossScope]:
+    """The loss-rule scope of each account where a sale can realize a loss."""
+    regimes = owner_regimes(household)
+    scopes: dict[str, LossScope] = {}
+    by_owner: dict[str, LossScope] = {}
+    for account in household.accounts.values():
+        if not account.type.is_taxable:
+            continue
+        scope = by_owner.get(account.owner)
+        if scope is None:
+            rule = regime_for(household, account.owner).loss_rule()
+            owners = "+".join(sorted(rule.owners))
+            key = owners if regimes[account.owner] == US else f"{rule.regime}:{owners}"
+            scope = by_owner[account.owner] = LossScope(key, rule)
+        scopes[account.id] = scope
+    return scopes
+
+
 def build_guard(
     household: Household, transactions: Iterable[Transaction], book: Book, as_of: date
 ) -> WashGuard:
     txns = list(transactions)
-    unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
+    seller = loss_scopes(household)
+    scopes = {scope.key: scope for scope in seller.values()}
+    counted_in: dict[str, tuple[LossScope, ...]] = {
+        account_id: tuple(scope for scope in scopes.values() if scope.rule.counts(account_id))
+        for account_id in household.accounts
+    }
+    identical = {(key, symbol): scope.identical(household, symbol)
+                 for key, scope in scopes.items() for symbol in household.securities}
+    widest = max((s.rule.days_before for s in scopes.values()), default=0)
+
     acquisitions: dict[tuple[str, str], list[Acquisition]] = {}
 
     def add(acq: Acquisition) -> None:
-        key = (unit_of[acq.account], household.group_of(acq.symbol))
-        acquisitions.setdefault(key, []).append(acq)
+        for scope in counted_in.get(acq.account, ()):
+            if scope.rule.in_window(as_of, acq.day):
+                key = (scope.key, identical.get((scope.key, acq.symbol), acq.symbol))
+                acquisitions.setdefault(key, []).append(acq)
 
     for txn in txns:
-        if txn.action.acquires and txn.symbol and as_of - WINDOW <= txn.date <= as_of:
+        if (txn.action.acquires and txn.symbol
+                and as_of - timedelta(days=widest) <= txn.date <= as_of):
             kind = "reinvested" if txn.action is Action.REINVEST else "bought"
             add(Acquisition(txn.date, txn.account, txn.symbol, kind))
     for acq in scheduled_purchases(household, as_of) + expected_reinvestments(
@@ -153,7 +227,10 @@ def build_guard(
         # matched with replacements (d.gain == 0 after code W) are used up.
         if d.kind != "sale" or not d.reportable or d.gain >= 0:
             continue
-        if as_of - WINDOW <= d.sold <= as_of:
-            key = (unit_of[d.account], household.group_of(d.symbol))
-            loss_sales.setdefault(key, []).append(LossSale(d.sold, d.account, d.symbol))
-    return WashGuard(as_of, acquisitions, loss_sales)
+        scope = seller.get(d.account)
+        if scope is None or not scope.rule.in_window(d.sold, as_of):
+            continue
+        key = (scope.key, identical.get((scope.key, d.symbol), d.symbol))
+        loss_sales.setdefault(key, []).append(
+            LossSale(d.sold, d.account, d.symbol, scope.rule.days_after))
+    return WashGuard(as_of, acquisitions, loss_sales, seller, counted_in, identical)

@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from lotwise.allocation import allocation
 from lotwise.errors import InputError, Source
+from lotwise.fx import FxTable
 from lotwise.gcpause import collector_paused
 from lotwise.ledger.book import Book
 from lotwise.ledger.holding import long_term_cutoff
@@ -47,12 +48,12 @@ from lotwise.model.lots import OpenLot
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Transaction
-from lotwise.plan.guard import WINDOW, Acquisition, build_guard
+from lotwise.plan.guard import WINDOW, Acquisition, WashGuard, build_guard
+from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts, policy_number
-from lotwise.plan.taxes import tax_positions
+from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
-from lotwise.tax.federal import TaxPosition, compute
-from lotwise.tax.marginal import marginal_rates
+from lotwise.regimes.base import US, owner_regimes
 
 PROPOSED = "proposed"
 BELOW_THRESHOLD = "below_threshold"
@@ -133,6 +134,8 @@ class HarvestProposal:
     settings: HarvestSettings = field(default_factory=lambda: HarvestSettings())
     long_from: date = date.min  # holding-period starts on or before this are long-term
     keep: Decimal = Decimal(1)  # share of the price kept after the spread
+    terms: bool = True  # the owner's regime has short and long terms (the US)
+    factor: Decimal = Decimal(1)  # base-currency units per unit of the owner's tax currency
 
     @property
     def lots(self) -> tuple[LotSale, ...]:
@@ -179,11 +182,11 @@ class _Substitutes:
         self.by_class: dict[tuple[str, str], list[str]] = {}
         self.group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
 
-    def options(self, symbol: str, account_id: str, blocked: set[str],
-                avoid_groups: set[str]) -> list[str]:
-        """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, another
-        identical group, and not a group whose purchase today would wash a recent loss
-        (``blocked``)."""
+    def options(self, symbol: str, account_id: str, guard: WashGuard) -> list[str]:
+        """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, not
+        identical under the owner's loss rule (another identical group in the US and Canada,
+        another security in the UK), and not one whose purchase today would disallow or
+        re-price a recent loss."""
         household = self.household
         security = household.securities[symbol]
         key = (account_id, security.asset_class)
@@ -196,11 +199,10 @@ class _Substitutes:
                 and account.may_buy(s)
             ]
         preferred = [s for s in self.settings.replacements.get(symbol, ()) if s in pool]
-        group_of = self.group_of
-        own = security.group
+        sold = guard.sell_key(account_id, symbol)
         return [other for other in preferred + [s for s in pool if s not in preferred]
-                if group_of[other] != own and group_of[other] not in avoid_groups
-                and group_of[other] not in blocked]
+                if sold not in guard.buy_keys(account_id, other)
+                and not guard.buy_blockers(account_id, other)]
 
 
 def _fix(acq: Acquisition, replacement: str | None) -> str:
@@ -222,24 +224,33 @@ def scan(
     as_of: date,
     settings: HarvestSettings | None = None,
     costs: TradingCosts | None = None,
-    positions: dict[str, TaxPosition] | None = None,
+    positions: dict[str, Position] | None = None,
+    fx: FxTable | None = None,
 ) -> list[HarvestProposal]:
     """Every taxable position with lots at a loss, as a proposal with its status, best first.
-    ``positions`` (each tax unit's year so far) are computed from the book when not given."""
+    ``positions`` (each tax unit's year so far) are computed from the book when not given;
+    amounts are in the household's base currency (:mod:`lotwise.plan.money`, with ``fx``)."""
     with collector_paused():
-        return _scan(household, transactions, book, prices, as_of,
+        positions = positions or tax_positions(household, book, as_of)
+        view = in_base_currency(household, book, prices, fx, as_of)
+        factors = {account: view.factor(book.currency_of(account))
+                   for account in household.accounts}
+        return _scan(household, transactions, view.book, view.prices, as_of,
                      settings or HarvestSettings.from_policy(household), costs or TradingCosts(),
-                     positions or tax_positions(household, book, as_of))
+                     positions, factors)
 
 
 def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
           prices: PriceTable, as_of: date, settings: HarvestSettings,
-          costs: TradingCosts, positions: dict[str, TaxPosition]) -> list[HarvestProposal]:
+          costs: TradingCosts, positions: dict[str, Position],
+          factors: dict[str, Decimal]) -> list[HarvestProposal]:
     guard = build_guard(household, transactions, book, as_of)
-    rates = {unit: marginal_rates(pos) for unit, pos in positions.items()}
-    unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
+    unit_rates = {unit: rates(pos) for unit, pos in positions.items()}
+    unit_of = unit_of_accounts(household)
     taxable = {a.id for a in household.accounts.values() if a.type.is_taxable}
-    long_from = long_term_cutoff(as_of)
+    regimes = owner_regimes(household)
+    terms = {a.id: regimes[a.owner] == US for a in household.accounts.values()}
+    us_long_from = long_term_cutoff(as_of)
     keep = 1 - costs.spread
 
     by_position: dict[tuple[str, str], list[OpenLot]] = {}
@@ -267,12 +278,11 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             room.update({c.asset_class: c.drift + c.band for c in alloc.classes})
             total = alloc.total
         return bool(total) and room.get(asset_class, ZERO) * total >= value
-    blocked_by_unit: dict[str, set[str]] = {}
     candidates: list[_Candidate] = []
     for (account_id, symbol), held in sorted(by_position.items()):
         unit = unit_of[account_id]
-        group = household.group_of(symbol)
         price = price_of[symbol]
+        long_from = us_long_from if terms[account_id] else date.max
         quantity = short_basis = long_basis = short_qty = long_qty = ZERO
         for lot in held:
             if lot.holding_start <= long_from:
@@ -286,19 +296,18 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
         long_loss = long_basis - long_qty * price * keep if long_qty else ZERO
         value = quantity * price
         pos = positions[unit]
-        base = compute(pos)
-        after = compute(pos.with_gains(-short_loss, -long_loss))
-        r = rates[unit]
+        base = evaluate(pos)
+        factor = factors[account_id]  # base-currency units per unit of the owner's tax currency
+        after = evaluate(pos.with_gains(-short_loss / factor, -long_loss / factor))
+        r = unit_rates[unit]
         carried_s = after.carry_out_short - base.carry_out_short
         carried_l = after.carry_out_long - base.carry_out_long
-        blocked = blocked_by_unit.get(unit)
-        if blocked is None:
-            blocked = blocked_by_unit[unit] = {g for (u, g) in guard.loss_sales if u == unit}
-        options = substitutes.options(symbol, account_id, blocked, {group})
+        options = substitutes.options(symbol, account_id, guard)
         conflicts = tuple(Conflict(acq, _fix(acq, options[0] if options else None))
-                          for acq in guard.loss_sale_blockers(unit, group))
-        tax_saved = base.total - after.total
-        carry_value = r.discount * (carried_s * r.carry_rate_short + carried_l * r.carry_rate_long)
+                          for acq in guard.loss_sale_blockers(account_id, symbol))
+        tax_saved = (base.total - after.total) * factor
+        carry_value = r.discount * (carried_s * r.carry_rate_short
+                                    + carried_l * r.carry_rate_long) * factor
         trading = 2 * value * costs.spread + 2 * costs.commission
         deferred = (short_loss + long_loss) * r.long_gain * settings.deferral_discount
         loss = short_loss + long_loss
@@ -324,9 +333,11 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             tax_saved=c.tax_saved, carry_value=c.carry_value, trading_costs=c.trading,
             deferred_tax=c.deferred, replacement=c.options[0] if c.options else None,
             alternatives=tuple(c.options[1:4]), conflicts=c.conflicts, buy_back_from=buy_back,
-            status=c.status, settings=settings, long_from=long_from, keep=keep,
+            status=c.status, settings=settings,
+            long_from=us_long_from if terms[c.account] else date.max, keep=keep,
+            terms=terms[c.account], factor=factors[c.account],
         )
-        for c in _resolve_overlaps(household, candidates)
+        for c in _resolve_overlaps(guard, candidates)
     ]
     order = {PROPOSED: 0, BLOCKED: 1, NOT_WORTH_IT: 2, NO_REPLACEMENT: 3, BELOW_THRESHOLD: 4}
     out.sort(key=lambda p: (order[p.status], -p.net_value))
@@ -359,40 +370,47 @@ class _Candidate:
         return self.tax_saved + self.carry_value - self.trading - self.deferred
 
 
-def _resolve_overlaps(household: Household, candidates: list[_Candidate]) -> list[_Candidate]:
-    """Harvests of one tax unit must not buy, as a replacement, a group another of them sells
-    at a loss: that purchase would wash the sale.  Greedily, best net value first: a harvest is
-    accepted unless its group is already some accepted harvest's replacement, and it takes the
-    first replacement that no accepted harvest sells — preferring one with no loss to harvest,
-    so that direct-indexed households can harvest many stocks at once."""
-    group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
-    wanted = {(c.unit, group_of[c.symbol]) for c in candidates if c.status == PROPOSED}
+def _resolve_overlaps(guard: WashGuard, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Harvests must not buy, as a replacement, what another of them sells at a loss under the
+    same loss rule: that purchase would disallow (or re-price) the sale.  Greedily, best net
+    value first: a harvest is accepted unless its key is already some accepted harvest's
+    replacement, and it takes the first replacement that no accepted harvest sells —
+    preferring one with no loss to harvest, so that direct-indexed households can harvest many
+    stocks at once."""
+    def sell_key(c: _Candidate) -> tuple[str, str]:
+        key = guard.sell_key(c.account, c.symbol)
+        assert key is not None
+        return key
+
+    wanted = {sell_key(c) for c in candidates if c.status == PROPOSED}
     harvested: set[tuple[str, str]] = set()
     bought: set[tuple[str, str]] = set()
     ranked = sorted(candidates, key=lambda c: (c.status != PROPOSED, -c.net_value))
     for c in ranked:
         if c.status != PROPOSED:
             continue
-        group = (c.unit, group_of[c.symbol])
-        if c.within_band and group not in bought:
-            harvested.add(group)  # no replacement: the class may shrink within its band
+        key = sell_key(c)
+        if c.within_band and key not in bought:
+            harvested.add(key)  # no replacement: the class may shrink within its band
             continue
-        choices = [o for o in c.options if (c.unit, group_of[o]) not in harvested]
-        choices.sort(key=lambda o: (c.unit, group_of[o]) in wanted)
-        if group in bought or not choices:
+        choices = [o for o in c.options
+                   if not harvested.intersection(guard.buy_keys(c.account, o))]
+        choices.sort(key=lambda o: bool(wanted.intersection(guard.buy_keys(c.account, o))))
+        if key in bought or not choices:
             c.status = NO_REPLACEMENT
             continue
-        harvested.add(group)
-        bought.add((c.unit, group_of[choices[0]]))
+        harvested.add(key)
+        bought.update(guard.buy_keys(c.account, choices[0]))
         c.options = choices
     return ranked
 
 
 def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
     status = p.status
+    split = (f" ({p.short_loss:,.2f} short-term, {p.long_loss:,.2f} long-term)" if p.terms
+             else "")
     head = (f"{p.symbol} in {p.account}: {n_lots} lot(s) at a loss of "
-            f"{p.loss:,.2f} ({p.short_loss:,.2f} short-term, {p.long_loss:,.2f} long-term) "
-            f"on {p.value:,.2f}.")
+            f"{p.loss:,.2f}{split} on {p.value:,.2f}.")
     arithmetic = (f" Tax saved this year {p.tax_saved:,.2f}, carried forward worth "
                   f"{p.carry_value:,.2f}; costs: trading {p.trading_costs:,.2f} and the future "
                   f"tax on the lower basis {p.deferred_tax:,.2f} (discounted by "
@@ -421,13 +439,13 @@ def combined_tax_saved(
     household: Household, book: Book, as_of: date, proposals: Sequence[HarvestProposal]
 ) -> dict[str, Decimal]:
     """Exact tax saved this year per unit if every proposed harvest is made together."""
-    positions: dict[str, TaxPosition] = tax_positions(household, book, as_of)
+    positions: dict[str, Position] = tax_positions(household, book, as_of)
     extra: dict[str, tuple[Decimal, Decimal]] = {}
     for p in proposals:
         if p.status == PROPOSED:
             s, lg = extra.get(p.unit, (ZERO, ZERO))
-            extra[p.unit] = (s - p.short_loss, lg - p.long_loss)
+            extra[p.unit] = (s - p.short_loss / p.factor, lg - p.long_loss / p.factor)
     return {
-        unit: compute(pos).total - compute(pos.with_gains(*extra.get(unit, (ZERO, ZERO)))).total
+        unit: evaluate(pos).total - evaluate(pos.with_gains(*extra.get(unit, (ZERO, ZERO)))).total
         for unit, pos in positions.items()
     }

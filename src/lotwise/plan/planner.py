@@ -41,6 +41,7 @@ import numpy as np
 
 from lotwise.allocation import CASH, Allocation, allocation, band_for
 from lotwise.errors import InputError, Source
+from lotwise.fx import FxTable
 from lotwise.ledger.book import Book
 from lotwise.ledger.holding import long_term_from, term_on
 from lotwise.model.household import AccountType, Household
@@ -51,13 +52,15 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
 from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
+from lotwise.plan.money import in_base_currency
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
-from lotwise.plan.taxes import tax_positions, total_tax
+from lotwise.plan.taxes import Position, tax_positions, total_tax, unit_of_accounts
+from lotwise.plan.taxes import rates as rates_of
 from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
-from lotwise.tax.federal import TaxPosition
-from lotwise.tax.marginal import MarginalRates, marginal_rates
+from lotwise.regimes.base import US, regime_code
+from lotwise.tax.marginal import MarginalRates
 
 W_IN = 0.005  # per dollar of drift inside a band
 W_OUT = 1.0  # per dollar of drift beyond a band
@@ -66,7 +69,10 @@ CHURN = 1e-5  # per dollar traded, so that equal plans prefer fewer trades
 LOSS_PREFERENCE = 1e-4  # per dollar of loss, when not harvesting
 LOCATION_STEP = 0.0002  # per dollar held one rank away from a class's preferred account type
 MAX_ROUNDS = 4
+_RULE_WORDS = {"wash_sale": "a wash sale", "superficial_loss": "a superficial loss",
+               "bed_and_breakfast": "matched to those shares (the 30-day rule)"}
 SHARE_STEP = Decimal("0.0001")
+ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class _Lot:
     account_index: int
     sellable: bool
     at_loss: bool  # sold today, after costs, at a loss
+    wash_key: tuple[str, str] | None  # the loss rule's (scope, identical) key of a sale
+    to_tax: float = 1.0  # units of the owner's tax currency per unit of the base currency
     harvest: bool = False  # a loss the plan may realize on purpose (plan --harvest)
 
 
@@ -125,6 +133,7 @@ class _Buy:
     account_index: int
     unit: str
     group: str
+    wash_keys: tuple[tuple[str, str], ...]  # the loss sales this purchase would disallow
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ class Proposal:
     trades: tuple[Trade, ...]
     before: Allocation
     notes: tuple[str, ...]
-    positions: dict[str, TaxPosition]
+    positions: dict[str, Position]
     base_tax: dict[str, Decimal]
     solver: dict[str, object]
 
@@ -147,13 +156,15 @@ def make_plan(
     prices: PriceTable,
     as_of: date,
     options: PlanOptions,
+    fx: FxTable | None = None,
 ) -> Plan:
     """The plan for ``as_of``: :func:`propose`, then replayed through the ledger and tax code
-    (:func:`lotwise.plan.verify.verify_plan`) and explained."""
-    proposal = propose(household, transactions, book, prices, as_of, options)
+    (:func:`lotwise.plan.verify.verify_plan`) and explained.  ``fx`` converts prices and
+    book amounts in other currencies into the household's base currency."""
+    proposal = propose(household, transactions, book, prices, as_of, options, fx=fx)
     trades = proposal.trades
     verification = verify_plan(household, transactions, book, prices, as_of, options, trades,
-                               proposal.positions)
+                               proposal.positions, fx=fx)
     base_tax = proposal.base_tax
     taxes = tuple(
         UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
@@ -187,11 +198,18 @@ def propose(
     prices: PriceTable,
     as_of: date,
     options: PlanOptions,
-    positions: dict[str, TaxPosition] | None = None,
+    positions: dict[str, Position] | None = None,
+    fx: FxTable | None = None,
 ) -> Proposal:
     """The trades for ``as_of``, explained but not yet verified.  ``transactions`` need only
     reach back 400 days (the wash-sale guard's window and dividend rhythm); ``positions``
     (each tax unit's year so far) are computed from the book when not given."""
+    if positions is None:
+        positions = tax_positions(household, book, as_of)
+    view = in_base_currency(household, book, prices, fx, as_of)
+    factors = {unit: view.factor(book.currency_of(account))
+               for account, unit in unit_of_accounts(household).items()}
+    tax_book, book, prices = book, view.book, view.prices
     _check_flows(household, book, prices, as_of, options)
     before = allocation(household, book, prices, as_of)
     guard = build_guard(household, transactions, book, as_of)
@@ -206,15 +224,15 @@ def propose(
     account_index = {a: i for i, a in enumerate(accounts)}
     lots = _lots(household, book, prices, as_of, options, guard, class_index, account_index,
                  notes)
+    for lot in lots:
+        lot.to_tax = float(1 / factors[lot.unit])
     buys = _buys(household, prices, as_of, guard, class_index, account_index, notes)
-    if positions is None:
-        positions = tax_positions(household, book, as_of)
     deferral = 0.0
     if options.harvest:
         settings = HarvestSettings.from_policy(household)
         deferral = float(settings.deferral_discount)
-        proposals = scan(household, transactions, book, prices, as_of, settings, options.costs,
-                         positions)
+        proposals = scan(household, transactions, tax_book, view.prices, as_of, settings,
+                         options.costs, positions, fx=fx)
         chosen = {(p.account, p.symbol) for p in proposals if p.status == PROPOSED}
         for lot in lots:
             lot.harvest = lot.taxable and lot.at_loss and (lot.lot.account,
@@ -310,12 +328,15 @@ def propose(
     budget = float(options.tax_budget) if options.tax_budget is not None else None
     rounds = 0
     for _ in range(4):  # the budget is linear in the model; tighten it until it holds exactly
-        solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget)
+        solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget,
+                                             factors)
         while conflicts := _wash_conflicts(lots, buys, solution) - wash_keys:
             wash_keys.update(conflicts)
-            solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget)
-        spent = sum(total_tax(positions, _realized(lots, solution.sells)).values(), ZERO) - sum(
-            base_tax.values(), ZERO)
+            solution, rounds = _solve_linearised(build, lots, positions, base_tax, budget,
+                                             factors)
+        after_tax = total_tax(positions, _realized(lots, solution.sells))
+        spent = sum(((after_tax[u] - base_tax[u]) * factors.get(u, ONE) for u in after_tax),
+                    ZERO)
         if options.tax_budget is None or spent <= options.tax_budget + Decimal("0.01"):
             break
         assert budget is not None
@@ -383,9 +404,11 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
     """One sell variable per taxable lot, and one per position of a tax-advantaged account
     (its lots cost no tax, so which of them goes does not matter)."""
     out = []
-    blocked_groups: set[tuple[str, str]] = set()
+    blocked_groups: set[tuple[str, str] | None] = set()
     price_of: dict[str, Decimal] = {}
-    unit_of = {a.id: household.tax_unit_key(a.owner) for a in household.accounts.values()}
+    unit_of = unit_of_accounts(household)
+    holding_period = {a: regime_code(household.owners[acct.owner]) == US
+                      for a, acct in household.accounts.items()}
     sheltered: dict[tuple[str, str], list[OpenLot]] = {}
     cost = float(options.costs.spread)
     for lot in book.lots:
@@ -400,20 +423,24 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
         if value <= 0:
             continue
         gain = (value - float(lot.basis)) / value
-        term = term_on(lot.holding_start, as_of)
+        term = term_on(lot.holding_start, as_of) if holding_period[lot.account] else Term.LONG
         unit = unit_of[lot.account]
         group = household.group_of(lot.symbol)
+        wash_key = guard.sell_key(lot.account, lot.symbol)
         sellable = True
         # A lot whose gain does not cover the cost of selling it is sold at a loss; the cent
         # allows for a broker rounding the fee up.
         at_loss = gain < cost + (float(options.costs.commission) + 0.01) / value
-        if at_loss and guard.loss_sale_blockers(unit, group):
+        blockers = guard.loss_sale_blockers(lot.account, lot.symbol) if at_loss else []
+        if blockers:
             sellable = False
-            if (unit, group) not in blocked_groups:
-                blocked_groups.add((unit, group))
-                why = guard.loss_sale_blockers(unit, group)[0].describe()
-                notes.append(f"loss lots of {group} ({unit}) are not sold: {why} — a sale at a "
-                             "loss now would be a wash sale")
+            if wash_key not in blocked_groups:
+                assert wash_key is not None
+                blocked_groups.add(wash_key)
+                rule = guard.seller[lot.account].rule
+                notes.append(f"loss lots of {wash_key[1]} ({wash_key[0]}) are not sold: "
+                             f"{blockers[0].describe()} — a sale at a loss now would be "
+                             f"{_RULE_WORDS[rule.kind]}")
         if gain > 0 and term is Term.SHORT:
             if not options.short_term_gains:
                 sellable = False
@@ -423,7 +450,7 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
                              f"long-term on {long_term_from(lot.holding_start).isoformat()}")
         out.append(_Lot(lot, price, value, gain, True, term, unit, group,
                         _class_of(household, lot.symbol, class_index),
-                        account_index[lot.account], sellable, at_loss))
+                        account_index[lot.account], sellable, at_loss, wash_key))
     for (account_id, symbol), held in sorted(sheltered.items()):
         price = prices.price_on(symbol, as_of)
         quantity = sum((lot.quantity for lot in held), ZERO)
@@ -436,7 +463,7 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
             continue
         out.append(_Lot(position, price, value, 0.0, False, Term.LONG, unit_of[account_id],
                         household.group_of(symbol), _class_of(household, symbol, class_index),
-                        account_index[account_id], True, False))
+                        account_index[account_id], True, False, None))
     return out
 
 
@@ -450,8 +477,9 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
           notes: list[str]) -> list[_Buy]:
     out = []
     noted: set[tuple[str, str]] = set()
+    unit_of = unit_of_accounts(household)
     for account in household.accounts.values():
-        unit = household.tax_unit_key(account.owner)
+        unit = unit_of[account.id]
         for symbol, security in household.securities.items():
             if not account.may_buy(symbol):
                 continue
@@ -460,15 +488,18 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
             except MissingPriceError:
                 continue
             group = security.group
-            if guard.buy_blockers(unit, group):
-                if (unit, group) not in noted:
-                    noted.add((unit, group))
-                    loss = guard.buy_blockers(unit, group)[0]
-                    notes.append(f"{group} is not bought for {unit}: {loss.describe()}; buying "
-                                 f"is allowed again from {loss.buy_allowed_from.isoformat()}")
+            blockers = guard.buy_blockers(account.id, symbol)
+            if blockers:
+                if (account.id, group) not in noted:
+                    noted.add((account.id, group))
+                    loss = blockers[0]
+                    notes.append(f"{group} is not bought in {account.id}: {loss.describe()}; "
+                                 f"buying is allowed again from "
+                                 f"{loss.buy_allowed_from.isoformat()}")
                 continue
             out.append(_Buy(account.id, symbol, price, class_index[security.asset_class],
-                            account_index[account.id], unit, group))
+                            account_index[account.id], unit, group,
+                            guard.buy_keys(account.id, symbol)))
     return out
 
 
@@ -526,23 +557,26 @@ def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], deferral: float)
 
 def _wash_conflicts(lots: list[_Lot], buys: list[_Buy], solution: Solution
                     ) -> set[tuple[str, str]]:
-    """(unit, group) pairs in which the solution sells a loss lot and also buys."""
-    sold = {(lot.unit, lot.group) for lot, x in zip(lots, solution.sells, strict=True)
-            if x > 1e-6 and lot.taxable and lot.at_loss}
-    bought = {(b.unit, b.group) for b, x in zip(buys, solution.buys, strict=True) if x > 1e-6}
-    return sold & bought
+    """Loss-rule keys under which the solution sells a loss lot and also buys."""
+    sold = {lot.wash_key for lot, x in zip(lots, solution.sells, strict=True)
+            if x > 1e-6 and lot.taxable and lot.at_loss and lot.wash_key is not None}
+    bought = {key for b, x in zip(buys, solution.buys, strict=True) if x > 1e-6
+              for key in b.wash_keys}
+    return {key for key in sold if key in bought}
 
 
 def _wash_groups(lots: list[_Lot], buys: list[_Buy], only: set[tuple[str, str]]
                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     loss_lots: dict[tuple[str, str], list[int]] = {}
     for i, lot in enumerate(lots):
-        if lot.taxable and lot.sellable and lot.at_loss and (lot.unit, lot.group) in only:
-            loss_lots.setdefault((lot.unit, lot.group), []).append(i)
+        if lot.taxable and lot.sellable and lot.at_loss and lot.wash_key in only:
+            assert lot.wash_key is not None
+            loss_lots.setdefault(lot.wash_key, []).append(i)
     group_buys: dict[tuple[str, str], list[int]] = {}
     for k, b in enumerate(buys):
-        if (b.unit, b.group) in loss_lots:
-            group_buys.setdefault((b.unit, b.group), []).append(k)
+        for key in b.wash_keys:
+            if key in loss_lots:
+                group_buys.setdefault(key, []).append(k)
     keys = sorted(group_buys)
     return (
         [np.array(loss_lots[key], dtype=np.int64) for key in keys],
@@ -570,9 +604,10 @@ def _pairs(lots: list[_Lot], buys: list[_Buy]) -> tuple[list[np.ndarray], list[n
 def _solve_linearised(
     build: Callable[[dict[str, MarginalRates], float | None], Model],
     lots: list[_Lot],
-    positions: dict[str, TaxPosition],
+    positions: dict[str, Position],
     base_tax: dict[str, Decimal],
     budget: float | None,
+    factors: dict[str, Decimal],
 ) -> tuple[Solution, int]:
     """Solve, re-evaluate the marginal rates at the plan's own realized gains, solve again;
     keep the plan with the lowest exact objective."""
@@ -581,13 +616,13 @@ def _solve_linearised(
     rounds = 0
     for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
         rates = {
-            u: marginal_rates(pos.with_gains(*realized.get(u, (ZERO, ZERO))))
+            u: rates_of(pos.with_gains(*realized.get(u, (ZERO, ZERO))))
             for u, pos in positions.items()
         }
         model = build(rates, budget)
         solution = solve(model)
         new_realized = _realized(lots, solution.sells)
-        exact = _exact_objective(model, solution, positions, new_realized, base_tax)
+        exact = _exact_objective(model, solution, positions, new_realized, base_tax, factors)
         if best is None or exact < best[0] - 1e-6:
             best = (exact, solution)
         if _close(new_realized, realized):
@@ -602,7 +637,8 @@ def _realized(lots: list[_Lot], sells: np.ndarray) -> dict[str, tuple[Decimal, D
     for lot, sold in zip(lots, sells, strict=True):
         if lot.taxable and sold > 0:
             pair = out.setdefault(lot.unit, [0.0, 0.0])
-            pair[0 if lot.term is Term.SHORT else 1] += lot.gain_per_dollar * float(sold)
+            pair[0 if lot.term is Term.SHORT else 1] += (lot.gain_per_dollar * float(sold)
+                                                         * lot.to_tax)
     return {u: (_dec(round(s, 2)), _dec(round(g, 2)))
             for u, (s, g) in out.items()}
 
@@ -615,11 +651,11 @@ def _close(a: dict[str, tuple[Decimal, Decimal]], b: dict[str, tuple[Decimal, De
     )
 
 
-def _exact_objective(model: Model, solution: Solution, positions: dict[str, TaxPosition],
+def _exact_objective(model: Model, solution: Solution, positions: dict[str, Position],
                      realized: dict[str, tuple[Decimal, Decimal]],
-                     base_tax: dict[str, Decimal]) -> float:
+                     base_tax: dict[str, Decimal], factors: dict[str, Decimal]) -> float:
     after = total_tax(positions, realized)
-    tax = float(sum((after[u] - base_tax[u] for u in after), ZERO))
+    tax = float(sum(((after[u] - base_tax[u]) * factors.get(u, ONE) for u in after), ZERO))
     trading = model.spread * float(solution.sells.sum() + solution.buys.sum())
     dev = np.abs(solution.deviation)
     inside = np.minimum(dev, model.band)

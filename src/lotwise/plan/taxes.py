@@ -1,7 +1,17 @@
-"""The year's tax position of each tax unit, as the planner sees it.
+"""The year's tax position of each tax unit, as the planner sees it, under each owner's regime.
 
-Built exactly as ``lotwise tax`` builds it (:func:`lotwise.tax.realized.carryforward_chain`
-from the first profile year), so the plan and the tax report agree to the cent.
+A *tax unit* is whoever shares one computation: under US rules the owner and spouse (their
+key is ``alex+sam``, or ``alex`` alone); Canada and the UK tax each person separately, so
+there the unit is the owner (``claire``).  Each unit has a position of its regime:
+
+* US: :class:`~lotwise.tax.federal.TaxPosition`, built exactly as ``lotwise tax`` builds it
+  (:func:`lotwise.tax.realized.carryforward_chain` from the first profile year), so the plan
+  and the tax report agree to the cent;
+* Canada: :class:`~lotwise.regimes.ca_position.CaPosition` (the Schedule 3 year so far);
+* UK: :class:`~lotwise.regimes.uk_position.UkPosition` (the SA108 tax year so far).
+
+:func:`evaluate` computes any of them and :func:`rates` gives the marginal rates that the
+optimizer prices lots with; every amount is in the unit's own currency.
 """
 
 from __future__ import annotations
@@ -14,31 +24,89 @@ from lotwise.ledger.book import Book
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, Term
 from lotwise.model.numbers import ZERO
-from lotwise.tax.federal import TaxPosition, compute
+from lotwise.regimes.base import CA, UK, US, owner_regimes, sub_household
+from lotwise.regimes.ca_position import CaComputed, CaPosition, ca_position
+from lotwise.regimes.uk_position import UkComputed, UkPosition, uk_position
+from lotwise.tax.federal import TaxPosition, TaxResult, compute
+from lotwise.tax.marginal import MarginalRates, marginal_rates, rates_by_difference
 from lotwise.tax.profile import parse_tax_profile, unit_key_of
 from lotwise.tax.realized import carryforward_chain
 
+Position = TaxPosition | CaPosition | UkPosition
+Computed = TaxResult | CaComputed | UkComputed
 
-def tax_positions(household: Household, book: Book, as_of: date) -> dict[str, TaxPosition]:
-    """Each tax unit's position for the year of ``as_of`` with the gains realized so far."""
-    profile = parse_tax_profile(household)
+
+def evaluate(position: Position) -> Computed:
+    """The year's tax of ``position`` (``.total``, and the losses it carries out)."""
+    if isinstance(position, TaxPosition):
+        return compute(position)
+    return position.compute()
+
+
+def rates(position: Position) -> MarginalRates:
+    """The tax on the next dollar of gain and the value of the next dollar of loss."""
+    if isinstance(position, TaxPosition):
+        return marginal_rates(position)
+    if isinstance(position, CaPosition):
+        return rates_by_difference(position, position.future(), CaPosition.compute)
+    return rates_by_difference(position, position.future(), UkPosition.compute)
+
+
+def unit_of_accounts(household: Household) -> dict[str, str]:
+    """``{account id: tax unit}``: the US return of a US owner's account (joint filers share
+    one), the owner of a Canadian or UK resident's."""
+    regimes = owner_regimes(household)
+    us = household if all(c == US for c in regimes.values()) else sub_household(household, US)
+    return {
+        account.id: (unit_key_of(us, account.owner) if regimes[account.owner] == US
+                     else account.owner)
+        for account in household.accounts.values()
+    }
+
+
+def tax_positions(household: Household, book: Book, as_of: date) -> dict[str, Position]:
+    """Each tax unit's position for its tax year of ``as_of`` with the gains realized so far.
+    A Canadian or UK resident without a taxable account has nothing to price and no position."""
+    regimes = owner_regimes(household)
+    out: dict[str, Position] = {}
+    if any(code == US for code in regimes.values()):
+        out.update(_us_positions(household, regimes, book, as_of))
+    for owner_id, code in sorted(regimes.items()):
+        if code == US or not any(a.owner == owner_id and a.type.is_taxable
+                                 for a in household.accounts.values()):
+            continue
+        if code == CA:
+            out[owner_id] = ca_position(household, book, owner_id, as_of)
+        elif code == UK:
+            out[owner_id] = uk_position(household, book, owner_id, as_of)
+    return out
+
+
+def _us_positions(household: Household, regimes: Mapping[str, str], book: Book,
+                  as_of: date) -> dict[str, Position]:
+    us = household if all(c == US for c in regimes.values()) else sub_household(household, US)
+    profile = parse_tax_profile(us)
     year = as_of.year
     earlier = [y for y in profile.profile_years() if y <= year]
     start = min(earlier) if earlier else year
-    disposals = tuple(d for d in book.disposals if d.sold <= as_of)
-    rows = carryforward_chain(household, disposals, range(start, year + 1), profile=profile)
+    disposals = tuple(d for d in book.disposals if d.sold <= as_of and d.account in us.accounts)
+    rows = carryforward_chain(us, disposals, range(start, year + 1), profile=profile)
     return {row.unit_key: row.result.position for row in rows if row.year == year}
 
 
 def realized_by_unit(
-    household: Household, disposals: Iterable[Disposal], year: int
+    household: Household, disposals: Iterable[Disposal], as_of: date
 ) -> dict[str, tuple[Decimal, Decimal]]:
-    """(short, long) net gain per tax unit of the reportable disposals of ``year``."""
+    """(short, long) net gain per tax unit of the reportable disposals in each unit's tax
+    year of ``as_of``.  Canada and the UK have no holding period: their gains are long."""
+    units = unit_of_accounts(household)
+    regimes = owner_regimes(household)
     out: dict[str, tuple[Decimal, Decimal]] = {}
     for d in disposals:
-        if not d.reportable or d.sold.year != year:
+        owner = household.accounts[d.account].owner
+        if not d.reportable or (regimes[owner] == US and d.sold.year != as_of.year):
             continue
-        key = unit_key_of(household, household.accounts[d.account].owner)
+        key = units[d.account]
         short, long = out.get(key, (ZERO, ZERO))
         if d.term is Term.SHORT:
             short += d.gain
@@ -49,10 +117,10 @@ def realized_by_unit(
 
 
 def total_tax(
-    positions: Mapping[str, TaxPosition], extra: Mapping[str, tuple[Decimal, Decimal]]
+    positions: Mapping[str, Position], extra: Mapping[str, tuple[Decimal, Decimal]]
 ) -> dict[str, Decimal]:
     """Each unit's total tax with ``extra`` (short, long) gains added to its position."""
     return {
-        key: compute(pos.with_gains(*extra.get(key, (ZERO, ZERO)))).total
+        key: evaluate(pos.with_gains(*extra.get(key, (ZERO, ZERO)))).total
         for key, pos in positions.items()
     }

@@ -21,18 +21,20 @@ from decimal import Decimal
 
 from lotwise.allocation import Allocation, allocation
 from lotwise.errors import InputError
+from lotwise.fx import FxTable
 from lotwise.ledger import replay
 from lotwise.ledger.book import Book
+from lotwise.ledger.uk import S104
 from lotwise.model.household import Household
 from lotwise.model.lots import WashSale
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import MissingPriceError, PriceTable
 from lotwise.model.transactions import Action, LotPick, Transaction
 from lotwise.plan.guard import expected_reinvestments, scheduled_purchases
+from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import PlanOptions
-from lotwise.plan.taxes import realized_by_unit, total_tax
+from lotwise.plan.taxes import Position, realized_by_unit, total_tax
 from lotwise.plan.trades import Trade
-from lotwise.tax.federal import TaxPosition
 
 CASH_TOLERANCE = Decimal("0.01")
 
@@ -50,9 +52,12 @@ class Verification:
 
 
 def plan_transactions(
-    trades: Sequence[Trade], options: PlanOptions, as_of: date, first_seq: int
+    trades: Sequence[Trade], options: PlanOptions, as_of: date, first_seq: int,
+    currency: str | None = None,
 ) -> list[Transaction]:
-    """The plan as journal rows: cash flows, then sales, then purchases."""
+    """The plan as journal rows: cash flows, then sales, then purchases.  ``currency``: the
+    currency of the plan's prices and flows when it is not each row's own (a plan made in
+    the household's base currency, :mod:`lotwise.plan.money`)."""
     rows: list[Transaction] = []
     seq = first_seq
     for flow in options.flows:
@@ -60,7 +65,8 @@ def plan_transactions(
         if flow.amount < 0:
             continue  # withdrawals leave after the sales that raise them
         rows.append(Transaction(seq, f"plan-flow-{seq}", as_of, flow.account, action,
-                                amount=abs(flow.amount), memo="plan cash flow"))
+                                amount=abs(flow.amount), memo="plan cash flow",
+                                currency=currency))
         seq += 1
     spread = options.costs.spread
     for trade in sorted(trades, key=lambda t: t.action != "sell"):
@@ -69,13 +75,14 @@ def plan_transactions(
         picks = tuple(LotPick(lot.lot_id, lot.quantity) for lot in trade.lots)
         rows.append(Transaction(seq, f"plan-{seq}", as_of, trade.account, action, trade.symbol,
                                 trade.quantity, trade.price, fees, lots=picks,
-                                method="specific" if picks else None, memo=trade.rationale))
+                                method="specific" if picks else None, memo=trade.rationale,
+                                currency=currency))
         seq += 1
     for flow in options.flows:
         if flow.amount < 0:
             rows.append(Transaction(seq, f"plan-flow-{seq}", as_of, flow.account,
                                     Action.WITHDRAWAL, amount=-flow.amount,
-                                    memo="plan cash flow"))
+                                    memo="plan cash flow", currency=currency))
             seq += 1
     return rows
 
@@ -88,22 +95,25 @@ def verify_plan(
     as_of: date,
     options: PlanOptions,
     trades: Sequence[Trade],
-    positions: Mapping[str, TaxPosition],
+    positions: Mapping[str, Position],
+    fx: FxTable | None = None,
 ) -> Verification:
     journal = [t for t in transactions if t.date <= as_of]
     first = max((t.seq for t in transactions), default=-1) + 1
-    planned = plan_transactions(trades, options, as_of, first)
+    view = in_base_currency(household, book, prices, fx, as_of)
+    planned = plan_transactions(trades, options, as_of, first,
+                                view.currency if view.converted else None)
     plan_ids = {t.id for t in planned}
     problems: list[str] = []
     try:
-        after_book = replay(household, journal + planned)
+        after_book = replay(household, journal + planned, fx=fx)
     except InputError as exc:
         raise AssertionError(f"the plan does not replay: {exc}") from exc
 
     washes = [w for w in after_book.wash_sales if _touches(w, plan_ids)]
     future = _future_purchases(household, transactions, prices, as_of, first + len(planned))
     if future:
-        with_future = replay(household, journal + planned + future)
+        with_future = replay(household, journal + planned + future, fx=fx)
         washes += [
             w for w in with_future.wash_sales
             if w.loss_txn_id in plan_ids and w not in washes
@@ -111,14 +121,17 @@ def verify_plan(
     for w in washes:
         problems.append(f"wash sale: {w.symbol} sold {w.sold} in {w.account} replaced by "
                         f"{w.replacement_symbol} in {w.replacement_account}")
+    final = with_future if future else after_book
+    problems += _regime_problems(final, trades, planned, plan_ids)
     for account, start in book.cash.items():
         end = after_book.cash.get(account, ZERO)
         if end < min(ZERO, start) - CASH_TOLERANCE:
             problems.append(f"cash of {account} would be {end:,.2f}")
     plan_disposals = [d for d in after_book.disposals if d.txn_id in plan_ids]
-    realized = realized_by_unit(household, plan_disposals, as_of.year)
+    realized = realized_by_unit(household, plan_disposals, as_of)
     tax_after = total_tax(positions, realized)
-    after = allocation(household, after_book, prices, as_of)
+    after_view = in_base_currency(household, after_book, prices, fx, as_of)
+    after = allocation(household, after_view.book, after_view.prices, as_of)
     return Verification(
         ok=not problems,
         problems=tuple(problems),
@@ -129,6 +142,31 @@ def verify_plan(
         after=after,
         book=after_book,
     )
+
+
+def _regime_problems(book: Book, trades: Sequence[Trade], planned: Sequence[Transaction],
+                     plan_ids: set[str]) -> list[str]:
+    """Canadian superficial losses of the plan's sales, and UK loss sales of the plan matched
+    to shares bought the same day or in the next 30 days."""
+    problems = [
+        f"superficial loss: {s.symbol} sold {s.sold} in {s.account}, {s.denied:,.2f} denied "
+        f"(ITA s.54)"
+        for s in book.superficial_losses if s.txn_id in plan_ids
+    ]
+    loss_sales = {
+        txn.id for txn, trade in zip(
+            (t for t in planned if t.action is Action.SELL),
+            (t for t in sorted(trades, key=lambda t: t.action != "sell") if t.action == "sell"),
+            strict=True,
+        )
+        if trade.gain < 0
+    }
+    for d in book.uk_disposals:
+        if loss_sales.intersection(d.txn_ids) and any(m.rule != S104 for m in d.matches):
+            problems.append(f"UK share matching: {d.symbol} sold {d.date} by {d.owner} at a loss "
+                            f"is matched to shares acquired the same day or within 30 days "
+                            f"(TCGA 1992 s.105, s.106A)")
+    return problems
 
 
 def _touches(wash: WashSale, plan_ids: set[str]) -> bool:

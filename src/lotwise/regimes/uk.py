@@ -344,8 +344,15 @@ def compute_year(
 ) -> _Result:
     """Net the year's gains and losses, apply losses brought forward and the exempt amount,
     and charge the rest at the rates of each disposal's date."""
-    count = len(params.periods)
-    gains = [ZERO] * count
+    gains, losses = period_totals(params, disposals)
+    return compute_totals(params, gains, losses, brought_forward, taxable_income)
+
+
+def period_totals(
+    params: UkYearParams, disposals: tuple[UkDisposal, ...]
+) -> tuple[list[Decimal], Decimal]:
+    """The year's gains per rate period and its losses (positive)."""
+    gains = [ZERO] * len(params.periods)
     losses = ZERO
     for d in disposals:
         if d.kind == "donation":
@@ -354,6 +361,17 @@ def compute_year(
             gains[params.period_of(d.date)] += d.gain
         else:
             losses -= d.gain
+    return gains, losses
+
+
+def compute_totals(
+    params: UkYearParams,
+    gains: list[Decimal],
+    losses: Decimal,
+    brought_forward: Decimal,
+    taxable_income: Decimal | None,
+) -> _Result:
+    """:func:`compute_year` from the year's gains per rate period and its losses."""
     total_gains = sum(gains, ZERO)
     net = total_gains - losses  # s.2(2)(a): the year's losses in full
     aea = params.annual_exempt_amount

@@ -35,13 +35,16 @@ with the default discount.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Protocol, Self, TypeVar
 
 from lotwise.model.numbers import CENT, ZERO
 from lotwise.tax.federal import TaxPosition, compute
 
 ONE = Decimal(1)
+P = TypeVar("P", bound="GainPosition")
 
 
 def tax_change(position: TaxPosition, extra_short: Decimal, extra_long: Decimal) -> Decimal:
@@ -74,20 +77,49 @@ class MarginalRates:
         return {name: str(getattr(self, name)) for name in self.__slots__}
 
 
+class Computed(Protocol):
+    """What a year's computation must show for rates by difference: the total tax and the
+    capital losses it carries out, by character (a regime without characters uses long)."""
+
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def carry_out_short(self) -> Decimal: ...
+    @property
+    def carry_out_long(self) -> Decimal: ...
+
+
+class GainPosition(Protocol):
+    """A year's position to which more realized gain (negative: loss) can be added."""
+
+    @property
+    def carry_discount(self) -> Decimal: ...
+    def with_gains(self, extra_short: Decimal, extra_long: Decimal) -> Self: ...
+
+
 def marginal_rates(position: TaxPosition, step: Decimal = ONE) -> MarginalRates:
     """Rates on the next ``step`` dollars (default $1) of gain and loss, per dollar."""
-    base = compute(position)
-    up_s = compute(position.with_gains(step, ZERO))
-    up_l = compute(position.with_gains(ZERO, step))
-    dn_s = compute(position.with_gains(-step, ZERO))
-    dn_l = compute(position.with_gains(ZERO, -step))
-
     future = replace(
         position, short_gain=ZERO, long_gain=ZERO, carry_in_short=ZERO, carry_in_long=ZERO
     )
-    future_base = compute(future).total
-    carry_rate_short = (compute(future.with_gains(step, ZERO)).total - future_base) / step
-    carry_rate_long = (compute(future.with_gains(ZERO, step)).total - future_base) / step
+    return rates_by_difference(position, future, compute, step)
+
+
+def rates_by_difference(
+    position: P, future: P, evaluate: Callable[[P], Computed], step: Decimal = ONE
+) -> MarginalRates:
+    """:class:`MarginalRates` of any regime's ``position``, by full recomputation with
+    ``evaluate``; ``future`` is the position that a carried dollar of loss is assumed to
+    meet later ("next year looks like this year")."""
+    base = evaluate(position)
+    up_s = evaluate(position.with_gains(step, ZERO))
+    up_l = evaluate(position.with_gains(ZERO, step))
+    dn_s = evaluate(position.with_gains(-step, ZERO))
+    dn_l = evaluate(position.with_gains(ZERO, -step))
+
+    future_base = evaluate(future).total
+    carry_rate_short = (evaluate(future.with_gains(step, ZERO)).total - future_base) / step
+    carry_rate_long = (evaluate(future.with_gains(ZERO, step)).total - future_base) / step
     discount = position.carry_discount
 
     def loss_value(down: Decimal, carried_s: Decimal, carried_l: Decimal) -> Decimal:

@@ -1,0 +1,103 @@
+"""One currency for a plan: the household's ``base_currency``.
+
+The book keeps each owner's amounts in the owner's tax currency (USD, CAD or GBP: see
+:mod:`lotwise.fx`), and prices are in each security's own currency.  A plan compares
+every holding with every other, so :func:`in_base_currency` restates, at the plan day's
+rates of the FX table:
+
+* each price in the base currency (``price × rate(security currency → base)``);
+* each open lot's basis and each account's cash in the base currency
+  (``× rate(tax currency → base)``);
+
+and gives each tax unit's ``factor``: base-currency units per unit of its tax currency, so
+that a gain planned in the base currency is taxed in the unit's own (``gain / factor``).
+A household whose prices and book are all in the base currency is returned unchanged.
+
+Example: the Gagnons keep their book in CAD; VTI is priced in USD at 300.00 and USD/CAD is
+1.40 on the plan day, so the plan sees VTI at CAD 420.00, and a sale of 10 VTI lots bought
+for CAD 3,500 realizes CAD 700 of gain.  Orders are given at the converted price; the
+broker fills them in the security's currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from lotwise.errors import InputError, Source
+from lotwise.fx import FxTable, MissingRateError
+from lotwise.ledger.book import Book
+from lotwise.model.household import Household
+from lotwise.model.prices import MissingPriceError, PriceTable
+from lotwise.model.transactions import Price
+
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class BaseView:
+    """The plan's inputs in the household's base currency."""
+
+    currency: str
+    book: Book
+    prices: PriceTable
+    converted: bool  # some price or amount was in another currency
+    rates: dict[str, Decimal]  # currency -> base units per unit, on the plan day
+
+    def factor(self, currency: str) -> Decimal:
+        return self.rates.get(currency, ONE)
+
+
+def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> Decimal:
+    if currency == base:
+        return ONE
+    if fx is None:
+        raise InputError.one(
+            Source("--fx"), "fx",
+            f"{why} is in {currency} and the household's base currency is {base}, but no FX "
+            f"rates file was given",
+            f"give --fx with a {currency}/{base} rate for {day.isoformat()}",
+        )
+    try:
+        return fx.rate(currency, base, day)
+    except MissingRateError as exc:
+        raise InputError.one(
+            Source("--fx"), "rate", f"{exc} ({why} is in {currency})",
+            f"add a row {day.isoformat()},{currency},{base},<rate> to the FX rates file",
+        ) from exc
+
+
+def in_base_currency(household: Household, book: Book, prices: PriceTable,
+                     fx: FxTable | None, as_of: date) -> BaseView:
+    base = household.base_currency
+    currencies = {s.currency for s in household.securities.values()}
+    currencies |= {book.currency_of(a) for a in household.accounts}
+    if currencies <= {base}:
+        return BaseView(base, book, prices, False, {})
+    rates: dict[str, Decimal] = {}
+    for symbol, security in sorted(household.securities.items()):
+        if security.currency not in rates:
+            rates[security.currency] = _rate(fx, security.currency, base, as_of,
+                                             f"the price of {symbol}")
+    for account_id in sorted(household.accounts):
+        currency = book.currency_of(account_id)
+        if currency not in rates:
+            rates[currency] = _rate(fx, currency, base, as_of,
+                                    f"the book of account {account_id}")
+    converted_prices = []
+    for symbol, security in household.securities.items():
+        try:
+            price = prices.price_on(symbol, as_of)
+        except MissingPriceError:
+            continue
+        converted_prices.append(Price(as_of, symbol, price * rates[security.currency]))
+    lots = tuple(
+        lot if (r := rates[book.currency_of(lot.account)]) == ONE
+        else replace(lot, basis=lot.basis * r)
+        for lot in book.lots
+    )
+    cash = {account: amount * rates[book.currency_of(account)]
+            for account, amount in book.cash.items()}
+    return BaseView(base, replace(book, lots=lots, cash=cash), PriceTable(converted_prices),
+                    True, rates)

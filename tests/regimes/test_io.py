@@ -142,3 +142,24 @@ def test_rows_without_the_new_columns_keep_their_ids() -> None:
     (foreign,) = parse_transactions(HEADER + row.rstrip("\n") + ",CAD,,,\n", "t.csv", hh,
                                     today=TODAY)
     assert foreign.id != old.id
+
+
+def test_a_security_may_give_its_dividend_source_country_and_yield() -> None:
+    text = HOUSEHOLD.replace('currency = "USD"\n\n[targets]',
+                             'currency = "USD"\nsource_country = "us"\n'
+                             'dividend_yield = 0.013\n\n[targets]')
+    hh = parse_household(text, "household.toml")
+    assert hh.securities["VTI"].source_country == "US"
+    assert hh.securities["VTI"].dividend_yield == Decimal("0.013")
+    assert hh.securities["XIC"].source_country is None
+
+
+def test_a_bad_source_country_or_yield_is_named_with_its_fix() -> None:
+    text = HOUSEHOLD.replace('currency = "USD"\n\n[targets]',
+                             'currency = "USD"\nsource_country = "United States"\n'
+                             'dividend_yield = 1.3\n\n[targets]')
+    with pytest.raises(InputError) as caught:
+        parse_household(text, "h.toml")
+    by_field = {p.field: p for p in caught.value.problems}
+    assert set(by_field) == {"securities.VTI.source_country", "securities.VTI.dividend_yield"}
+    assert "0.015 for 1.5 %" in (by_field["securities.VTI.dividend_yield"].fix or "")

@@ -187,12 +187,12 @@ def print_plan(plan: Plan, plan_id: str | None = None) -> None:
     console.print(table(drift, ("asset_class", "target_pct", "before_pct", "after_pct",
                                 "drift_pct", "band_pct"), "Allocation before and after (%)"))
     taxes: list[dict[str, object]] = [
-        {"tax unit": t.unit, "before": f"{t.before:,.2f}", "after": f"{t.after:,.2f}",
-         "change": f"{t.after - t.before:+,.2f}"}
+        {"tax unit": t.unit, "tax": t.what, "before": f"{t.before:,.2f}",
+         "after": f"{t.after:,.2f}", "change": f"{t.after - t.before:+,.2f}"}
         for t in plan.taxes
     ]
-    console.print(table(taxes, ("tax unit", "before", "after", "change"),
-                        f"Projected {plan.as_of.year} tax (federal + state on capital items)"))
+    console.print(table(taxes, ("tax unit", "tax", "before", "after", "change"),
+                        "Projected tax on this year's capital items"))
     console.print(f"Trading costs (spread and commissions): {plan.trading_costs:,.2f}")
     for note in plan.notes:
         console.print(f"  • {note}", highlight=False)

@@ -21,6 +21,8 @@ A household file describes who owns what and where the household wants to be::
     [securities.VOO]
     asset_class = "us"        # a leaf of [targets]
     identical_group = "sp500" # substantially identical to every other "sp500" fund
+    source_country = "US"     # optional: the dividend payer's country (withholding tax)
+    dividend_yield = 0.013    # optional: expected yield (else the last 12 months' dividends)
 
     [targets]
     bonds = 0.3
@@ -67,6 +69,7 @@ from lotwise.model.household import (
     TargetAllocation,
 )
 from lotwise.model.numbers import dec
+from lotwise.withholding import country
 
 FORMAT_VERSION = 1
 """The household file format this module reads."""
@@ -104,7 +107,8 @@ _TYPES_OF = {
 }
 _SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
 _EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
-_SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency")
+_SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency",
+                  "source_country", "dividend_yield")
 _POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
 
 _BAD_ID_CHARS = re.compile(r"[\s,;:\"']")
@@ -805,6 +809,23 @@ class _HouseholdReader:
                 )
             kind = self.word(table, "kind", path, SECURITY_KINDS, "etf")
             currency = self.currency(table, "currency", path, base)
+            source = self.text(table, "source_country", path)
+            if source is not None and not (len(source) in (2, 3) and source.isalpha()):
+                self.problem((*path, "source_country"),
+                             f"'{source}' is not a country code",
+                             'write the dividend payer\'s country: "US", "CA" or "UK"')
+                ok = False
+            dividend_yield = None
+            if "dividend_yield" in table:
+                dividend_yield = self.number(table["dividend_yield"], (*path, "dividend_yield"),
+                                             what="dividend_yield")
+                if dividend_yield is not None and dividend_yield >= 1:
+                    self.problem((*path, "dividend_yield"),
+                                 f"dividend_yield {dividend_yield} is 100 % or more",
+                                 "write the yield as a fraction: 0.015 for 1.5 %")
+                    dividend_yield = None
+                if dividend_yield is None:
+                    ok = False
             if asset_class is None or kind is None or currency is None:
                 ok = False
                 continue
@@ -815,6 +836,8 @@ class _HouseholdReader:
                 name=self.text(table, "name", path) or "",
                 kind=kind,
                 currency=currency,
+                source_country=country(source) if source else None,
+                dividend_yield=dividend_yield,
             )
         return securities if ok else None
 

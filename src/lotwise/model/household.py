@@ -146,6 +146,8 @@ class Security:
     name: str = ""
     kind: str = "etf"  # stock, etf, mutual_fund, bond, money_market
     currency: str = "USD"
+    source_country: str | None = None  # the dividend payer's country, for withholding tax
+    dividend_yield: Decimal | None = None  # expected yearly dividends per unit of value
 
     @property
     def group(self) -> str:

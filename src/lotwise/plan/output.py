@@ -64,6 +64,7 @@ def plan_json(plan: Plan, plan_id: str | None = None) -> dict[str, Any]:
         "tax": [
             {
                 "tax_unit": t.unit,
+                "tax": t.what,
                 "before": cents(t.before),
                 "after": cents(t.after),
                 "change": cents(t.after - t.before),

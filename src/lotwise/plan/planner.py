@@ -55,10 +55,18 @@ from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
-from lotwise.plan.taxes import Position, tax_positions, total_tax, unit_of_accounts
+from lotwise.plan.taxes import (
+    Position,
+    describe_position,
+    tax_positions,
+    total_tax,
+    unit_of_accounts,
+)
 from lotwise.plan.taxes import rates as rates_of
 from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
+from lotwise.plan.withholding_cost import describe as describe_withholding
+from lotwise.plan.withholding_cost import horizon_years, lost_withholding
 from lotwise.regimes.base import US, regime_code
 from lotwise.tax.marginal import MarginalRates
 
@@ -72,6 +80,7 @@ MAX_ROUNDS = 4
 _RULE_WORDS = {"wash_sale": "a wash sale", "superficial_loss": "a superficial loss",
                "bed_and_breakfast": "matched to those shares (the 30-day rule)"}
 SHARE_STEP = Decimal("0.0001")
+POOL = "pool"  # the term of a sale from an average-cost pool (Canada, UK)
 ONE = Decimal(1)
 
 
@@ -82,6 +91,7 @@ class UnitTax:
     after: Decimal
     realized_short: Decimal
     realized_long: Decimal
+    what: str = ""  # which tax, of which year, in which currency
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,7 @@ class _Lot:
     at_loss: bool  # sold today, after costs, at a loss
     wash_key: tuple[str, str] | None  # the loss rule's (scope, identical) key of a sale
     to_tax: float = 1.0  # units of the owner's tax currency per unit of the base currency
+    pooled: bool = False  # an average-cost pool (Canada, UK): no lots and no holding period
     harvest: bool = False  # a loss the plan may realize on purpose (plan --harvest)
 
 
@@ -168,7 +179,8 @@ def make_plan(
     base_tax = proposal.base_tax
     taxes = tuple(
         UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
-                *verification.realized.get(unit, (ZERO, ZERO)))
+                *verification.realized.get(unit, (ZERO, ZERO)),
+                what=describe_position(proposal.positions[unit]))
         for unit in sorted(proposal.positions)
     )
     costs = sum((t.value * options.costs.spread for t in trades), ZERO) + (
@@ -263,10 +275,16 @@ def propose(
         w_in, w_out = W_IN, W_OUT
 
     location = _location_costs(household, classes)
+    lost = lost_withholding(household, book, prices, as_of)
+    horizon = float(horizon_years(household))
+    withheld = {key: float(cost.per_year) * horizon for key, cost in lost.items()}
+    notes.extend(describe_withholding(list(lost.values())))
     account_type = [household.accounts[a].type for a in accounts]
     sell_location = np.array([-location[(lot.class_index, account_type[lot.account_index])]
+                              - withheld.get((lot.lot.account, lot.lot.symbol), 0.0)
                               for lot in lots])
     buy_location = np.array([location[(b.class_index, account_type[b.account_index])]
+                             + withheld.get((b.account, b.symbol), 0.0)
                              for b in buys])
     spread = float(options.costs.spread)
 
@@ -343,7 +361,7 @@ def propose(
         budget = max(0.0, budget - float(spent - options.tax_budget) - 1.0)
 
     trades = _round_trades(household, lots, buys, solution, cash_now, flows, options)
-    _explain(trades, household, before, flows, options.harvest)
+    _explain(trades, household, before, flows, options.harvest, set(lost))
     return Proposal(
         mode="rebalance" if rebalance else "cash_flows",
         trades=tuple(trades),
@@ -450,7 +468,8 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
                              f"long-term on {long_term_from(lot.holding_start).isoformat()}")
         out.append(_Lot(lot, price, value, gain, True, term, unit, group,
                         _class_of(household, lot.symbol, class_index),
-                        account_index[lot.account], sellable, at_loss, wash_key))
+                        account_index[lot.account], sellable, at_loss, wash_key,
+                        pooled=not holding_period[lot.account]))
     for (account_id, symbol), held in sorted(sheltered.items()):
         price = prices.price_on(symbol, as_of)
         quantity = sum((lot.quantity for lot in held), ZERO)
@@ -490,10 +509,10 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
             group = security.group
             blockers = guard.buy_blockers(account.id, symbol)
             if blockers:
-                if (account.id, group) not in noted:
-                    noted.add((account.id, group))
+                if (account.id, symbol) not in noted:
+                    noted.add((account.id, symbol))
                     loss = blockers[0]
-                    notes.append(f"{group} is not bought in {account.id}: {loss.describe()}; "
+                    notes.append(f"{symbol} is not bought in {account.id}: {loss.describe()}; "
                                  f"buying is allowed again from "
                                  f"{loss.buy_allowed_from.isoformat()}")
                 continue
@@ -715,7 +734,7 @@ def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
             proceeds = qty * price * (1 - spread)
             sales.append(LotSale(lot.lot.lot_id, lot.lot.acquired, lot.lot.holding_start, qty,
                                  basis, proceeds, proceeds - basis if lot.taxable else ZERO,
-                                 lot.term.value))
+                                 POOL if lot.pooled else lot.term.value))
         quantity = sum((sale.quantity for sale in sales), ZERO)
         if quantity <= 0:
             continue
@@ -776,7 +795,8 @@ def _add_step(trade: Trade, lot: _Lot, step: Decimal, spread: Decimal) -> Trade:
     basis = lot.lot.basis * qty / lot.lot.quantity
     proceeds = qty * lot.price * (1 - spread)
     sale = LotSale(lot.lot.lot_id, lot.lot.acquired, lot.lot.holding_start, qty, basis,
-                   proceeds, proceeds - basis if lot.taxable else ZERO, lot.term.value)
+                   proceeds, proceeds - basis if lot.taxable else ZERO,
+                   POOL if lot.pooled else lot.term.value)
     if index is None:
         sales.append(sale)
     else:
@@ -789,7 +809,8 @@ def _add_step(trade: Trade, lot: _Lot, step: Decimal, spread: Decimal) -> Trade:
 
 
 def _explain(trades: list[Trade], household: Household, before: Allocation,
-             flows: dict[str, Decimal], harvest: bool) -> None:
+             flows: dict[str, Decimal], harvest: bool,
+             withheld: set[tuple[str, str]]) -> None:
     drift = {c.asset_class: c for c in before.classes}
     harvested_classes = {
         (t.account, household.securities[t.symbol].asset_class)
@@ -826,6 +847,10 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             reasons.append(codes.REPLACEMENT)
             words.append("replaces the harvested position with a security that is not "
                          "substantially identical")
+        if (trade.action == "buy" and (trade.account, trade.symbol) not in withheld
+                and any(symbol == trade.symbol for _, symbol in withheld)):
+            reasons.append(codes.WITHHOLDING)
+            words.append("held here its dividends lose no tax withheld at source")
         primary = {codes.OVERWEIGHT, codes.UNDERWEIGHT, codes.CASH_FLOW}
         if row is not None and not primary & set(reasons):
             reasons.append(codes.ASSET_LOCATION)
@@ -833,11 +858,13 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
                          f"{'this' if trade.action == 'buy' else 'another'} kind of account")
         if not kind.is_taxable:
             reasons.append(codes.TAX_FREE_ACCOUNT)
-            words.append(f"a trade inside a {kind.value} account costs no tax")
+            article = "an" if kind.value[0] in "aeiou" else "a"
+            words.append(f"a trade inside {article} {kind.value} account costs no tax")
         if trade.action == "sell" and kind.is_taxable:
             losses = [lot for lot in trade.lots if lot.gain < 0]
             longs = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "long"]
             shorts = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "short"]
+            pooled = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == POOL]
             if losses and harvested:
                 reasons.append(codes.HARVEST)
                 words.append(f"harvests a loss of {-sum(lot.gain for lot in losses):,.2f} "
@@ -853,6 +880,10 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             if shorts:
                 reasons.append(codes.SHORT_TERM_GAIN)
                 words.append(f"short-term gain {sum(lot.gain for lot in shorts):,.2f}")
+            if pooled:
+                reasons.append(codes.POOLED_GAIN)
+                words.append(f"a gain of {sum(lot.gain for lot in pooled):,.2f} at the pool's "
+                             f"average cost (no lots to choose)")
         sentence = (f"{trade.action.capitalize()} {trade.quantity.normalize():f} {trade.symbol} "
                     f"in {trade.account}: " + "; ".join(words) if words else
                     f"{trade.action.capitalize()} {trade.quantity.normalize():f} {trade.symbol} "

@@ -52,6 +52,15 @@ def rates(position: Position) -> MarginalRates:
     return rates_by_difference(position, position.future(), UkPosition.compute)
 
 
+def describe_position(position: Position) -> str:
+    """Which tax a position prices, of which year, in which currency."""
+    if isinstance(position, CaPosition):
+        return f"{position.year} tax on taxable capital gains (CAD)"
+    if isinstance(position, UkPosition):
+        return f"{position.params.label} capital gains tax (GBP)"
+    return f"{position.year} federal + state on capital items (USD)"
+
+
 def unit_of_accounts(household: Household) -> dict[str, str]:
     """``{account id: tax unit}``: the US return of a US owner's account (joint filers share
     one), the owner of a Canadian or UK resident's."""

@@ -130,3 +130,20 @@ def test_without_the_rates_file_the_error_names_the_row_date_and_pair() -> None:
     code, out = run("gains", "--year", "2025", *args)
     assert code == 2
     assert "no USD/CAD rate for 2024-01-02" in out and "transactions.csv:3" in out
+
+
+def test_lots_of_a_usd_fund_held_by_a_canadian_are_valued_in_cad() -> None:
+    result = runner.invoke(app, ["lots", *files("ca"), "--as-of", "2026-11-20", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["currency"] == "CAD"
+    (vti,) = [lot for lot in data["lots"] if lot["lot"] == "claire_rrsp:VTI"]
+    folder = example_dir("ca")
+    fx = load_fx_table(folder / "fx.csv", today=TODAY)
+    usd_price = {row.split(",")[1]: row.split(",")[2]
+                 for row in (folder / "prices.csv").read_text().splitlines()
+                 if row.startswith("2026-11-20")}["VTI"]
+    cad_price = D(usd_price) * fx.rate("USD", "CAD", TODAY)
+    assert D(vti["price"]) == cad_price.quantize(D("0.01"))
+    assert D(vti["unrealized"]) == (D(vti["value"]) - D(vti["basis"]))
+    assert vti["term"] == "pool" and vti["days_to_long_term"] is None

@@ -62,11 +62,13 @@ def lots_command(
     """Open lots with adjusted basis, unrealized gain, term and days until long-term."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
-    rows = lot_rows(ctx.book, ctx.prices, ctx.as_of)
+    view = ctx.in_base_currency()  # basis and price in one currency, so the gain is right
+    rows = lot_rows(view.book, view.prices, ctx.as_of)
     if json_out:
-        print_json({"as_of": ctx.as_of.isoformat(), "lots": rows})
+        print_json({"as_of": ctx.as_of.isoformat(), "currency": view.currency, "lots": rows})
         return
-    console.print(table(rows, LOT_COLUMNS, f"Open lots of {ctx.household_id} on {ctx.as_of}"))
+    console.print(table(rows, LOT_COLUMNS, f"Open lots of {ctx.household_id} on {ctx.as_of} "
+                                           f"(amounts in {view.currency})"))
 
 
 @app.command("gains")

@@ -36,9 +36,13 @@ def lot_rows(book: Book, prices: PriceTable | None, as_of: date) -> list[dict[st
                 "price": cents(price) if price is not None else None,
                 "value": cents(value) if value is not None else None,
                 "unrealized": cents(value - lot.basis) if value is not None else None,
-                "term": term_on(lot.holding_start, as_of).value,
-                "long_term_on": long_from.isoformat(),
-                "days_to_long_term": max(0, (long_from - as_of).days),
+                # Canada and the UK pool shares at their average cost: no holding period
+                "term": (term_on(lot.holding_start, as_of).value
+                         if book.regime_of(lot.account) == "US" else "pool"),
+                "long_term_on": (long_from.isoformat()
+                                 if book.regime_of(lot.account) == "US" else None),
+                "days_to_long_term": (max(0, (long_from - as_of).days)
+                                      if book.regime_of(lot.account) == "US" else None),
             }
         )
     return rows

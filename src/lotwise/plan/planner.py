@@ -11,8 +11,9 @@
    harvesting, a loss lot is merely preferred to a gain lot (a tiny credit per dollar of
    loss), so the plan never sells more than it needs; with harvesting the loss is valued at
    the unit's exact marginal loss value (:func:`lotwise.tax.marginal.marginal_rates`).
-3. **Rules.**  The wash-sale guard (:mod:`lotwise.plan.guard`) removes loss sales and
-   purchases that would be wash sales; ``short_term_gains = false`` removes short-term gain
+3. **Rules.**  The guard (:mod:`lotwise.plan.guard`) removes loss sales and purchases that
+   each seller's loss rule would catch (US wash sale, Canadian superficial loss, UK 30-day
+   matching); ``short_term_gains = false`` removes short-term gain
    lots; ``protect_days`` keeps short-term gain lots that turn long-term soon.
 4. **Solve, re-linearise.**  The tax of a year is piecewise linear, so after each solve the
    marginal rates are re-evaluated at the plan's own realized gains and the model solved

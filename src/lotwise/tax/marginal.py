@@ -15,6 +15,8 @@ breakpoints, the $3,000 loss limit, the NIIT threshold, a taxable income of zero
   (the household's profile, no gains, no carryovers): "next year looks like this year".
   A dollar of short-term loss can grow the long-term carryover (the Capital Loss Carryover
   Worksheet uses the short-term loss first), so both carryovers are valued.
+* :func:`rates_by_difference` - the same rates for any regime's position (Canada, the UK:
+  :mod:`lotwise.plan.taxes`), given how to compute it and the year a carried loss meets.
 * :func:`zero_rate_room` - the long-term gain that can still be realized without raising the
   federal income tax: the rest of the 0 % bracket, plus any unused deduction, plus any net
   loss beyond the $3,000 limit that the gain would only absorb.  NIIT and state tax are not

@@ -130,7 +130,7 @@ def naive_tax(hh: Household, txns: list[Transaction], prices: PriceTable) -> Dec
         seq += 1
     after = replay(hh, txns + sales)
     ids = {t.id for t in sales}
-    realized = realized_by_unit(hh, [d for d in after.disposals if d.txn_id in ids], 2026)
+    realized = realized_by_unit(hh, [d for d in after.disposals if d.txn_id in ids], TODAY)
     positions = tax_positions(hh, book, TODAY)
     base = total_tax(positions, {})
     return sum((v - base[k] for k, v in total_tax(positions, realized).items()), ZERO)
@@ -199,7 +199,7 @@ def gap_instance(seed: int) -> tuple[float, float]:
         ]
         after = replay(hh, txns + picks)
         ids = {t.id for t in picks}
-        realized = realized_by_unit(hh, [d for d in after.disposals if d.txn_id in ids], 2026)
+        realized = realized_by_unit(hh, [d for d in after.disposals if d.txn_id in ids], TODAY)
         tax = float(sum(total_tax(positions, realized).values(), ZERO) - base)
         alloc = allocation(hh, after, prices, TODAY)
         cash = float(sum(after.cash.values(), ZERO))

@@ -107,6 +107,8 @@ class WashGuard:
     seller: dict[str, LossScope] = field(default_factory=dict)  # taxable account -> scope
     counted_in: dict[str, tuple[LossScope, ...]] = field(default_factory=dict)
     identical: dict[tuple[str, str], str] = field(default_factory=dict)
+    buy_key_cache: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def sell_key(self, account: str, symbol: str) -> tuple[str, str] | None:
         """The (scope, identical) key of a loss sale of ``symbol`` in ``account``; ``None``
@@ -117,14 +119,20 @@ class WashGuard:
     def buy_keys(self, account: str, symbol: str) -> tuple[tuple[str, str], ...]:
         """Every (scope, identical) key whose loss sales a purchase of ``symbol`` in
         ``account`` would disallow or re-price."""
-        return tuple((scope.key, self.identical[(scope.key, symbol)])
-                     for scope in self.counted_in.get(account, ()))
+        found = self.buy_key_cache.get((account, symbol))
+        if found is None:
+            found = self.buy_key_cache[(account, symbol)] = tuple(
+                (scope.key, self.identical[(scope.key, symbol)])
+                for scope in self.counted_in.get(account, ()))
+        return found
 
     def loss_sale_blockers(self, account: str, symbol: str) -> list[Acquisition]:
         key = self.sell_key(account, symbol)
         return [] if key is None else self.acquisitions.get(key, [])
 
     def buy_blockers(self, account: str, symbol: str) -> list[LossSale]:
+        if not self.loss_sales:
+            return []
         return [sale for key in self.buy_keys(account, symbol)
                 for sale in self.loss_sales.get(key, [])]
 
@@ -211,9 +219,9 @@ def build_guard(
                 key = (scope.key, identical.get((scope.key, acq.symbol), acq.symbol))
                 acquisitions.setdefault(key, []).append(acq)
 
+    earliest = as_of - timedelta(days=widest)
     for txn in txns:
-        if (txn.action.acquires and txn.symbol
-                and as_of - timedelta(days=widest) <= txn.date <= as_of):
+        if earliest <= txn.date <= as_of and txn.symbol and txn.action.acquires:
             kind = "reinvested" if txn.action is Action.REINVEST else "bought"
             add(Acquisition(txn.date, txn.account, txn.symbol, kind))
     for acq in scheduled_purchases(household, as_of) + expected_reinvestments(

@@ -18,6 +18,7 @@ from lotwise.ledger import replay
 from lotwise.model import Price, TargetAllocation
 from lotwise.model.prices import PriceTable
 from lotwise.plan import PlanOptions, make_plan
+from lotwise.plan.calendar import harvest_calendar
 from lotwise.plan.harvest import PROPOSED, scan
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.withholding_cost import lost_withholding
@@ -126,3 +127,14 @@ def test_withholding_is_lost_only_where_it_cannot_be_credited() -> None:
     lost = lost_withholding(hh, book, PriceTable([]), TODAY)
     assert set(lost) == {("tfsa", "VTI")}
     assert lost[("tfsa", "VTI")].per_year == D("0.013") * D("0.15")
+
+
+def test_the_uk_calendar_ends_the_tax_year_on_5_april_and_has_no_long_term_dates() -> None:
+    txns = journal(UK_JOURNAL + "\n    2026-11-10 gia sell VUSA 100 @80")
+    book = replay(UK, txns, as_of=TODAY)
+    entries = harvest_calendar(UK, txns, book, UK_PRICES, TODAY)
+    (year_end,) = [e for e in entries if e.kind == "year_end"]
+    assert year_end.day == date(2027, 4, 5) and "2026-27" in year_end.text
+    assert not [e for e in entries if e.kind == "turns_long_term"]
+    (buy_back,) = [e for e in entries if e.kind == "buy_back_open"]
+    assert buy_back.day == date(2026, 12, 11) and buy_back.group == "VUSA"

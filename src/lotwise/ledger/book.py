@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -41,11 +41,15 @@ class Book:
 
     ``cash`` is each account's cash balance.  Everything here is derived from the journal
     and is reproduced exactly by replaying it again.
+
+    ``disposals`` behaves as a tuple of :class:`Disposal` (length, indexing, slicing,
+    iteration as often as wanted, equality with a tuple); the US replay keeps them column
+    by column and makes each row when it is read (:class:`lotwise.model.rows.ColumnRows`).
     """
 
     as_of: date | None
     lots: tuple[OpenLot, ...]
-    disposals: tuple[Disposal, ...]
+    disposals: Sequence[Disposal]
     wash_sales: tuple[WashSale, ...]
     cash: Mapping[str, Decimal] = field(default_factory=dict)
     cash_events: tuple[CashEvent, ...] = ()

@@ -70,6 +70,7 @@ class ReliefError(ValueError):
 
 
 Relief = list[tuple[LotLike, Decimal]]
+_ZERO = Decimal(0)
 ReliefMethod = Callable[[Sequence[LotLike], Decimal, SaleContext], Relief]
 
 _REGISTRY: dict[str, ReliefMethod] = {}
@@ -155,14 +156,15 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
     used: dict[int, Decimal] = {}
     left = quantity
     for pick in ctx.picks:
-        candidates = [lot for lot in lots if pick.lot_id in (lot.acq_id, lot.lot_id)]
+        named = pick.lot_id
+        candidates = [lot for lot in lots if lot.acq_id == named or lot.lot_id == named]
         if not candidates:
             raise ReliefError(
                 f"lot '{pick.lot_id}' is not an open lot of this account and symbol",
                 "name the id of a buy whose shares are still held here (see `lotwise lots`)",
             )
         wanted = left if pick.quantity is None else pick.quantity
-        available = sum((lot.qty - used.get(id(lot), Decimal(0)) for lot in candidates), Decimal(0))
+        available = sum((lot.qty - used.get(id(lot), _ZERO) for lot in candidates), _ZERO)
         if wanted > available:
             raise ReliefError(
                 f"lot '{pick.lot_id}' holds {available} shares but {wanted} were asked of it",
@@ -171,11 +173,11 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
         for lot in candidates:
             if wanted <= 0:
                 break
-            free = lot.qty - used.get(id(lot), Decimal(0))
+            free = lot.qty - used.get(id(lot), _ZERO)
             shares = min(free, wanted)
             if shares > 0:
                 relief.append((lot, shares))
-                used[id(lot)] = used.get(id(lot), Decimal(0)) + shares
+                used[id(lot)] = used.get(id(lot), _ZERO) + shares
                 wanted -= shares
                 left -= shares
     if left != 0:

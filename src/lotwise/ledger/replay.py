@@ -55,6 +55,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
+from typing import cast
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxTable, convert
@@ -66,7 +67,7 @@ from lotwise.ledger.holding import long_term_from, tacked_start
 from lotwise.ledger.uk import UkDisposal, UkReplayer, plan_matches
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, OpenLot, Term, WashSale
-from lotwise.model.rows import builder
+from lotwise.model.rows import ColumnRows, builder
 from lotwise.model.transactions import Action, Transaction
 from lotwise.regimes.base import CA, CURRENCY, UK, US, account_regimes, is_all_us, owner_regimes
 from lotwise.withholding import withholding_rate
@@ -182,31 +183,40 @@ class _Disp:
         self.epoch = 0  # the symbol's split count when sold; set by the replayer
 
     def freeze(self) -> Disposal:
-        gain = ZERO if self.kind == "donation" else self.proceeds - self.basis + self.adjustment
-        return _build_disposal((
-            self.txn_id,
-            self.lot_id,
-            self.account,
-            self.symbol,
-            self.qty,
-            self.acquired,
-            self.holding_start,
-            self.sold,
-            self.proceeds,
-            self.basis,
-            "W" if self.adjustment else "",
-            self.adjustment,
-            gain,
-            Term.LONG if self.sold >= _long_from(self.holding_start) else Term.SHORT,
-            self.kind,
-            self.reportable,
-        ))
+        return _disposal(
+            self.txn_id, self.lot_id, self.account, self.symbol, self.qty, self.acquired,
+            self.holding_start, self.sold, self.proceeds, self.basis, self.adjustment,
+            self.kind, self.reportable,
+        )
+
+
+# The book keeps disposals column by column, one column per name here, and makes each
+# Disposal when it is read (lotwise.model.rows.ColumnRows): gain, term and code follow.
+_DISPOSAL_COLUMNS = (
+    "txn_id", "lot_id", "account", "symbol", "qty", "acquired", "holding_start", "sold",
+    "proceeds", "basis", "adjustment", "kind", "reportable",
+)
+
+
+def _disposal(txn_id: str, lot_id: str, account: str, symbol: str, qty: Decimal,
+              acquired: date, holding_start: date, sold: date, proceeds: Decimal,
+              basis: Decimal, adjustment: Decimal, kind: str, reportable: bool) -> Disposal:
+    gain = ZERO if kind == "donation" else proceeds - basis + adjustment
+    term = Term.LONG if sold >= _long_from(holding_start) else Term.SHORT
+    return _build_disposal((
+        txn_id, lot_id, account, symbol, qty, acquired, holding_start, sold, proceeds, basis,
+        "W" if adjustment else "", adjustment, gain, term, kind, reportable,
+    ))
 
 
 # A replay freezes hundreds of thousands of rows (lotwise.model.rows); the values follow
 # each dataclass's field order exactly.
 _build_disposal = builder(Disposal)
 _build_lot = builder(OpenLot)
+_build_wash_sale = builder(WashSale)
+_build_cash_event = builder(CashEvent)
+_build_context = builder(relief.SaleContext)
+_ACTION_NAMES = {action: action.value for action in Action}
 # Many rows share a holding-period start: its long-term date is worked out once.
 _long_from = lru_cache(maxsize=65536)(long_term_from)
 
@@ -241,7 +251,8 @@ class _Pending:
 
 
 class Replayer:
-    """Applies transactions one by one; :meth:`book` freezes the result."""
+    """Applies transactions one by one; :meth:`book` takes a copy of the result, with the
+    disposals column by column (:class:`~lotwise.model.rows.ColumnRows`)."""
 
     def __init__(self, household: Household) -> None:
         self.household = household
@@ -260,6 +271,7 @@ class Replayer:
             acct.id: household.tax_unit_key(acct.owner) for acct in household.accounts.values()
         }
         self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
+        self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
 
     # -- driving -------------------------------------------------------------------
@@ -282,15 +294,25 @@ class Replayer:
             for lot in pieces
             if lot.qty > 0
         ]
-        disposals = [d.freeze() for d in sorted(self.disposals, key=attrgetter("sold", "order"))]
+        ordered = sorted(self.disposals, key=attrgetter("sold", "order"))
+        columns = [list(map(attrgetter(name), ordered)) for name in _DISPOSAL_COLUMNS]
         return Book(
             as_of=as_of,
             lots=tuple(lots),
-            disposals=tuple(disposals),
+            disposals=ColumnRows(_disposal, columns),
             wash_sales=tuple(self.wash_sales),
             cash=dict(self.cash),
             cash_events=tuple(self.cash_events),
         )
+
+    def release(self) -> None:
+        """Unlink the working state: pieces from their acquisitions, losses from the rows
+        waiting for replacements.  Those links are cycles, so without this the replayer would
+        outlive its last reference until the next full collection.  Call it when done."""
+        for acq in self.acq_ids.values():
+            acq.pieces.clear()
+        for disp in self.disposals:
+            disp.pending = None
 
     # -- helpers -------------------------------------------------------------------
 
@@ -298,9 +320,10 @@ class Replayer:
         self.cash[account] = self.cash.get(account, ZERO) + amount
 
     def _event(self, txn: Transaction, amount: Decimal) -> None:
-        self.cash_events.append(
-            CashEvent(txn.id, txn.date, txn.account, txn.action.value, txn.symbol, amount)
-        )
+        self.cash_events.append(_build_cash_event((
+            txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO,
+            None,
+        )))
 
     def _position(self, account: str, symbol: str) -> list[_Lot]:
         key = (account, symbol)
@@ -317,11 +340,26 @@ class Replayer:
         """Choose the lots a sale, donation or transfer takes; checks shares are held."""
         assert txn.symbol is not None
         lots = self._position(txn.account, txn.symbol)  # compacted: no empty lots
+        self._check_held(txn, lots, quantity)
+        name = method_name or txn.method or self.lot_method[txn.account]
+        if txn.lots:
+            name = "specific"
+        method = self._method(txn, name)
+        if len(lots) > 1 and relief.averages(name):
+            _average(lots)
+        ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
+        try:
+            chosen = method(lots, quantity, ctx)
+        except relief.ReliefError as exc:
+            raise _error(txn, exc.field, exc.message, exc.fix) from None
+        return cast(list[tuple[_Lot, Decimal]], chosen)  # pieces of ``lots``, all _Lot
+
+    def _check_held(self, txn: Transaction, lots: list[_Lot], quantity: Decimal) -> None:
         held = ZERO
         for lot in lots:
             held += lot.qty
             if held >= quantity:
-                break
+                return
         if quantity > held:
             raise _error(
                 txn, "quantity",
@@ -329,31 +367,13 @@ class Replayer:
                 f"{txn.date} but only {held} held then",
                 "check the quantity, or add the missing buy or transfer in earlier in the file",
             )
-        name = method_name or txn.method or self.household.accounts[txn.account].lot_method
-        if txn.lots and name not in ("specific",):
-            name = "specific"
+
+    def _method(self, txn: Transaction, name: str) -> relief.ReliefMethod:
         try:
-            method = relief.get(name)
+            return relief.get(name)
         except KeyError:
             raise _error(txn, "method", f"unknown lot method '{name}'",
                          f"use one of {', '.join(relief.names())}") from None
-        if relief.averages(name) and len(lots) > 1:
-            total_basis = sum((lot.basis for lot in lots), ZERO)
-            total_adj = sum((lot.wash_adj for lot in lots), ZERO)
-            total_qty = sum((lot.qty for lot in lots), ZERO)
-            for lot in lots:
-                lot.basis = total_basis * lot.qty / total_qty
-                lot.wash_adj = total_adj * lot.qty / total_qty
-        ctx = relief.SaleContext(txn.date, proceeds / quantity if quantity else ZERO, txn.lots)
-        try:
-            chosen = method(lots, quantity, ctx)
-        except relief.ReliefError as exc:
-            raise _error(txn, exc.field, exc.message, exc.fix) from None
-        result: list[tuple[_Lot, Decimal]] = []
-        for chosen_lot, shares in chosen:
-            assert isinstance(chosen_lot, _Lot)
-            result.append((chosen_lot, shares))
-        return result
 
     def _take(self, lot: _Lot, shares: Decimal) -> tuple[Decimal, Decimal]:
         """Remove ``shares`` from ``lot``; return (basis, wash adjustment) removed."""
@@ -427,20 +447,11 @@ class Replayer:
             if isinstance(matched, _Lot):
                 matched.wash_adj += disallowed
         self.wash_sales.append(
-            WashSale(
-                loss_txn_id=loss.txn_id,
-                loss_lot_id=loss.lot_id,
-                sold=loss.sold,
-                account=loss.account,
-                symbol=loss.symbol,
-                quantity=shares,
-                disallowed=disallowed,
-                replacement_lot_id=matched.lot_id,
-                replacement_account=matched.account,
-                replacement_symbol=matched.symbol,
-                replacement_acquired=matched.acquired,
-                permanent=permanent,
-            )
+            _build_wash_sale((
+                loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares,
+                disallowed, matched.lot_id, matched.account, matched.symbol, matched.acquired,
+                permanent,
+            ))
         )
 
     def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
@@ -642,6 +653,16 @@ class Replayer:
         self._event(txn, amount)
 
 
+def _average(lots: list[_Lot]) -> None:
+    """Give every lot of the position the average basis (and wash adjustment) per share."""
+    total_basis = sum((lot.basis for lot in lots), ZERO)
+    total_adj = sum((lot.wash_adj for lot in lots), ZERO)
+    total_qty = sum((lot.qty for lot in lots), ZERO)
+    for lot in lots:
+        lot.basis = total_basis * lot.qty / total_qty
+        lot.wash_adj = total_adj * lot.qty / total_qty
+
+
 def _error(txn: Transaction, field: str | None, message: str, fix: str) -> InputError:
     source = txn.source or Source(f"transaction {txn.id}")
     return InputError.one(source, field, message, fix)
@@ -685,12 +706,21 @@ def replay(
         ordered = sorted(transactions, key=attrgetter("date", "seq"))
         if as_of is not None:
             ordered = [txn for txn in ordered if txn.date <= as_of]
-        if _only_us(household, ordered):
-            replayer = Replayer(household)
-            for txn in ordered:
-                replayer.apply(txn)
-            return replayer.book(as_of)
-        return _replay_regimes(household, ordered, as_of, fx)
+        if not _only_us(household, ordered):
+            return _replay_regimes(household, ordered, as_of, fx)
+    # The US replay leaves no cyclic garbage (Replayer.release), so what it keeps, the
+    # book, can go straight to the collector's oldest generation.
+    with collector_paused(promote=True):
+        return _replay_us(household, ordered, as_of)
+
+
+def _replay_us(household: Household, ordered: list[Transaction], as_of: date | None) -> Book:
+    replayer = Replayer(household)
+    for txn in ordered:
+        replayer.apply(txn)
+    book = replayer.book(as_of)
+    replayer.release()  # freed here, while the collector is paused, not scanned later
+    return book
 
 
 # -- dispatch by regime -----------------------------------------------------------------
@@ -746,10 +776,7 @@ def _replay_regimes(
     superficial: tuple[SuperficialLoss, ...] = ()
     uk_lines: tuple[UkDisposal, ...] = ()
     if US in present:
-        us = Replayer(household)
-        for txn in parts[US]:
-            us.apply(txn)
-        books.append(_with_withholding(us.book(as_of), parts[US]))
+        books.append(_with_withholding(_replay_us(household, parts[US], as_of), parts[US]))
     if CA in present:
         residents = [o for o, code in owner_regimes(household).items() if code == CA]
         ca = CaReplayer(household, [a for a, c in regimes.items() if c == CA],

@@ -119,3 +119,40 @@ def test_nothing_is_promoted_when_the_pause_ends_with_an_error() -> None:
     assert gc.isenabled()
     oldest = {id(x) for x in gc.get_objects(generation=2)}
     assert not any(id(x) in oldest for x in kept)
+
+
+def test_a_book_taken_midway_does_not_change_when_the_replay_goes_on() -> None:
+    first, rest = journal("""
+        2024-01-02 taxable buy X 10 @100 id=B1
+        2024-02-01 taxable sell X 10 @80
+    """), journal("""
+        2024-02-15 taxable buy X 10 @85 id=B2
+    """)
+    replayer = Replayer(household())
+    for txn in first:
+        replayer.apply(txn)
+    before = replayer.book(None)
+    (loss,) = before.disposals
+    for txn in rest:
+        replayer.apply(txn)
+    after = replayer.finish(None)
+    assert before.disposals == (loss,) and loss.adjustment == 0
+    assert after.disposals[0].adjustment == D(200)  # washed by the later buy
+
+
+def test_a_finished_replayer_cannot_be_used_again() -> None:
+    replayer = Replayer(household())
+    (buy,) = journal("2024-01-02 taxable buy X 10 @100")
+    replayer.apply(buy)
+    replayer.finish(None)
+    with pytest.raises(RuntimeError, match="released"):
+        replayer.apply(buy)
+
+
+def test_a_buy_of_no_shares_opens_no_lot() -> None:
+    book = replay(household({"taxable": ("me", "taxable", "hifo")}), journal("""
+        2024-01-02 taxable buy X 10 @100
+        2024-01-03 taxable buy X 0 @100
+        2024-02-01 taxable sell X 4 @120
+    """))
+    assert [(lot.quantity, lot.basis) for lot in book.lots] == [(D(6), D(600))]

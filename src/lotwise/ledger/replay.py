@@ -133,7 +133,7 @@ class _Lot:
         self.basis -= part.basis
         self.wash_adj -= part.wash_adj
         self.qty -= shares
-        self.acq.pieces.append(part)
+        self.acq.add(part)
         return part
 
 
@@ -152,7 +152,6 @@ class _Disp:
         "kind",
         "lot_id",
         "order",
-        "pending",
         "proceeds",
         "qty",
         "reportable",
@@ -162,7 +161,8 @@ class _Disp:
     )
 
     def __init__(self, lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal,
-                 txn: Transaction, kind: str, reportable: bool, order: int) -> None:
+                 txn: Transaction, kind: str, reportable: bool, order: int,
+                 epoch: int = 0) -> None:
         self.txn_id = txn.id
         self.lot_id = lot.lot_id
         self.acq = lot.acq
@@ -179,8 +179,7 @@ class _Disp:
         self.reportable = reportable
         self.free = lot.free
         self.order = order
-        self.pending: _Pending | None = None  # loss shares of this row still unmatched
-        self.epoch = 0  # the symbol's split count when sold; set by the replayer
+        self.epoch = epoch  # the symbol's split count when sold
 
     def freeze(self) -> Disposal:
         return _disposal(
@@ -222,9 +221,10 @@ _long_from = lru_cache(maxsize=65536)(long_term_from)
 
 
 class _Acq:
-    """One acquisition (buy or reinvest) and every piece that came from it."""
+    """One acquisition (buy or reinvest) and, while it is in the wash-sale window of a sale
+    still to come, every piece that came from it (see :meth:`Replayer._wash_losses`)."""
 
-    __slots__ = ("date", "id", "pieces", "seq", "splits")
+    __slots__ = ("date", "id", "open", "pieces", "seq", "splits")
 
     def __init__(self, acq_id: str, day: date, seq: int) -> None:
         self.id = acq_id
@@ -232,6 +232,16 @@ class _Acq:
         self.seq = seq
         self.pieces: list[_Lot | _Disp] = []
         self.splits = 0
+        self.open = True
+
+    def add(self, piece: _Lot | _Disp) -> None:
+        if self.open:
+            self.pieces.append(piece)
+
+    def close(self) -> None:
+        """Out of every window to come: its pieces are no longer needed."""
+        self.open = False
+        self.pieces.clear()
 
     def next_piece_id(self) -> str:
         self.splits += 1
@@ -263,7 +273,7 @@ class Replayer:
         self.cash_events: list[CashEvent] = []
         self.recent: dict[tuple[str, str], deque[_Acq]] = {}
         self.pending: dict[tuple[str, str], deque[_Pending]] = {}
-        self.acq_ids: dict[str, _Acq] = {}
+        self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
         self.splits_seen: set[tuple[str, date, Decimal]] = set()
         self.last_date: date | None = None
@@ -273,10 +283,13 @@ class Replayer:
         self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
         self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
+        self.released = False
 
     # -- driving -------------------------------------------------------------------
 
     def apply(self, txn: Transaction) -> None:
+        if self.released:
+            raise RuntimeError("this replayer was released; replay the journal again")
         if txn.account not in self.taxable:
             raise _error(txn, "account", f"unknown account '{txn.account}'",
                          "add it under [accounts] in the household file, or fix the id")
@@ -287,6 +300,35 @@ class Replayer:
         handler(self, txn)
 
     def book(self, as_of: date | None) -> Book:
+        """The book so far, copied: the replayer can go on."""
+        ordered = self._disposals_in_order()
+        columns = [list(map(attrgetter(name), ordered)) for name in _DISPOSAL_COLUMNS]
+        return self._book(as_of, ColumnRows(_disposal, columns))
+
+    def finish(self, as_of: date | None) -> Book:
+        """The book, and the end of the replayer: the book takes the disposal rows over
+        instead of copying them, and the working state is released."""
+        book = self._book(as_of, ColumnRows(_Disp.freeze, (self._disposals_in_order(),)))
+        self.release()
+        return book
+
+    def release(self) -> None:
+        """Drop the working state; the replayer cannot be used again.  Pieces and their
+        acquisitions refer to each other, so without this the state would outlive its last
+        reference until the next full collection."""
+        for recent in self.recent.values():
+            for acq in recent:
+                acq.close()
+        self.recent.clear()
+        self.pending.clear()
+        self.unmatched.clear()
+        self.disposals = []
+        self.released = True
+
+    def _disposals_in_order(self) -> list[_Disp]:
+        return sorted(self.disposals, key=attrgetter("sold", "order"))
+
+    def _book(self, as_of: date | None, disposals: ColumnRows[Disposal]) -> Book:
         lots = [
             _build_lot((lot.lot_id, lot.account, lot.symbol, lot.qty, lot.basis, lot.acquired,
                         lot.holding_start, lot.origin, lot.wash_adj))
@@ -294,25 +336,14 @@ class Replayer:
             for lot in pieces
             if lot.qty > 0
         ]
-        ordered = sorted(self.disposals, key=attrgetter("sold", "order"))
-        columns = [list(map(attrgetter(name), ordered)) for name in _DISPOSAL_COLUMNS]
         return Book(
             as_of=as_of,
             lots=tuple(lots),
-            disposals=ColumnRows(_disposal, columns),
+            disposals=disposals,
             wash_sales=tuple(self.wash_sales),
             cash=dict(self.cash),
             cash_events=tuple(self.cash_events),
         )
-
-    def release(self) -> None:
-        """Unlink the working state: pieces from their acquisitions, losses from the rows
-        waiting for replacements.  Those links are cycles, so without this the replayer would
-        outlive its last reference until the next full collection.  Call it when done."""
-        for acq in self.acq_ids.values():
-            acq.pieces.clear()
-        for disp in self.disposals:
-            disp.pending = None
 
     # -- helpers -------------------------------------------------------------------
 
@@ -375,53 +406,69 @@ class Replayer:
             raise _error(txn, "method", f"unknown lot method '{name}'",
                          f"use one of {', '.join(relief.names())}") from None
 
-    def _take(self, lot: _Lot, shares: Decimal) -> tuple[Decimal, Decimal]:
-        """Remove ``shares`` from ``lot``; return (basis, wash adjustment) removed."""
-        if shares == lot.qty:
-            basis, adj = lot.basis, lot.wash_adj
+    def _take(self, lot: _Lot, shares: Decimal) -> Decimal:
+        """Remove ``shares`` from ``lot``; return the basis removed."""
+        qty = lot.qty
+        if shares == qty:
+            basis = lot.basis
             lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
-            return basis, adj
-        basis = lot.basis * shares / lot.qty
-        adj = lot.wash_adj * shares / lot.qty
-        lot.qty -= shares
+            return basis
+        basis = lot.basis * shares / qty
+        lot.wash_adj -= lot.wash_adj * shares / qty
+        lot.qty = qty - shares
         lot.basis -= basis
-        lot.wash_adj -= adj
-        return basis, adj
+        return basis
 
-    def _compact(self, account: str, symbol: str) -> None:
+    def _compact(self, account: str, symbol: str, emptied: int | None = None) -> None:
+        """Drop the position's empty lots: ``emptied`` of them when the caller knows, often
+        the first ones (first in, first out), which are then cut off without a scan."""
         key = (account, symbol)
         lots = self.positions.get(key)
-        if lots is not None:
-            kept = [lot for lot in lots if lot.qty > 0]
-            if kept:
-                self.positions[key] = kept
-            else:
-                del self.positions[key]
+        if lots is None:
+            return
+        head = 0
+        for lot in lots:
+            if lot.qty > 0:
+                break
+            head += 1
+        if head == emptied:
+            del lots[:head]
+        else:
+            lots[:] = [lot for lot in lots if lot.qty > 0]
+        if not lots:
+            del self.positions[key]
 
     # -- acquisitions and wash-sale matching ----------------------------------------
 
     def _acquire(self, txn: Transaction, quantity: Decimal, basis: Decimal, origin: str) -> None:
         assert txn.symbol is not None
-        acq = _Acq(txn.id, txn.date, txn.seq)
-        self.acq_ids[txn.id] = acq
-        lot = _Lot(txn.id, acq, txn.account, txn.symbol, quantity, basis, txn.date, origin)
+        account, symbol, day = txn.account, txn.symbol, txn.date
+        acq = _Acq(txn.id, day, txn.seq)
+        lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
         acq.pieces.append(lot)
-        self._position(txn.account, txn.symbol).append(lot)
-        key = self._key(txn.account, txn.symbol)
+        if quantity > 0:  # positions hold no empty lot between transactions
+            self._position(account, symbol).append(lot)
+        key = self._key(account, symbol)
         waiting = self.pending.get(key)
         if waiting:
-            while waiting and (waiting[0].expires < txn.date or waiting[0].qty <= 0):
-                waiting.popleft()
-            for pend in waiting:  # matching a new lot never changes the queue itself
-                if lot.qty <= 0 or not lot.free:
-                    break
-                if pend.expires < txn.date or pend.qty <= 0:
-                    continue
-                self._match(pend, lot, min(pend.qty, lot.qty))
+            self._replace_waiting(waiting, lot, day)
         recent = self.recent.get(key)
         if recent is None:
-            recent = self.recent[key] = deque()
-        recent.append(acq)
+            self.recent[key] = deque((acq,))
+        else:
+            _expire(recent, day - WASH_WINDOW)
+            recent.append(acq)
+
+    def _replace_waiting(self, waiting: deque[_Pending], lot: _Lot, day: date) -> None:
+        """Offer a new lot to the losses waiting for replacement shares, oldest first."""
+        while waiting and (waiting[0].expires < day or waiting[0].qty <= 0):
+            waiting.popleft()
+        for pend in waiting:  # matching a new lot never changes the queue itself
+            if lot.qty <= 0 or not lot.free:
+                break
+            if pend.expires < day or pend.qty <= 0:
+                continue
+            self._match(pend, lot, min(pend.qty, lot.qty))
 
     def _match(self, pend: _Pending, piece: _Lot | _Disp, shares: Decimal) -> None:
         """Wash ``shares`` of the waiting loss against the replacement ``piece``."""
@@ -462,7 +509,7 @@ class Replayer:
         part = _Disp.__new__(_Disp)
         for name in _Disp.__slots__:
             setattr(part, name, getattr(disp, name))
-        waiting = disp.pending
+        waiting = self.unmatched.get(id(disp))
         unmatched = waiting.qty if waiting is not None and waiting.qty > 0 else ZERO
         # The piece cut off takes the row's still-unmatched loss shares first, so share counts
         # stay exact; money is shared by shares, and the adjustment by matched shares.
@@ -479,53 +526,61 @@ class Replayer:
         disp.basis -= part.basis
         disp.proceeds -= part.proceeds
         disp.adjustment -= part.adjustment
-        part.pending = None
         if waiting is not None and part_unmatched > 0:
             moved = _Pending(part, part_unmatched, waiting.loss_per_share)
             waiting.qty -= part_unmatched
-            part.pending = moved
+            self.unmatched[id(part)] = moved
             queue = self.pending[self._key(disp.account, disp.symbol)]
             queue.insert(queue.index(waiting) + 1, moved)
         self.disposals.append(part)
-        disp.acq.pieces.append(part)
+        disp.acq.add(part)
         return part
 
     def _wash_losses(self, txn: Transaction, disps: list[_Disp]) -> None:
         """Match this sale's loss pieces against earlier acquisitions, then leave the rest
-        waiting for later ones."""
+        waiting for later ones.
+
+        ``recent`` holds the acquisitions of the last 30 days of the tax unit and identical
+        group, each with its pieces (its open lots, and its shares already sold); one that
+        leaves the window is closed and drops its pieces, since no later sale can use it."""
         losses = [d for d in disps if d.proceeds < d.basis]
         if not losses:
             return
-        losses.sort(key=lambda d: (d.acquired, d.acq.seq))  # Reg. §1.1091-1(b)
+        if len(losses) > 1:
+            losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
         assert txn.symbol is not None
         key = self._key(txn.account, txn.symbol)
         recent = self.recent.get(key)
-        start = txn.date - WASH_WINDOW
         if recent:
-            while recent and recent[0].date < start:
-                recent.popleft()
+            _expire(recent, txn.date - WASH_WINDOW)
         for disp in losses:
             pend = _Pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
             if recent:
-                for acq in recent:
-                    if pend.qty <= 0:
-                        break
-                    if acq is disp.acq:  # same purchase: Rev. Rul. 56-602
-                        continue
-                    for piece in list(acq.pieces):
-                        if pend.qty <= 0:
-                            break
-                        if not piece.free or piece.qty <= 0:
-                            continue
-                        if isinstance(piece, _Disp) and (
-                            piece.txn_id == txn.id or piece.kind != "sale"
-                            or piece.epoch != self.epoch.get(piece.symbol, 0)
-                        ):
-                            continue
-                        self._match(pend, piece, min(pend.qty, piece.qty))
+                self._replace_earlier(pend, recent, txn.id)
             if pend.qty > 0:
-                disp.pending = pend
+                self.unmatched[id(disp)] = pend
                 self.pending.setdefault(key, deque()).append(pend)
+
+    def _replace_earlier(self, pend: _Pending, recent: deque[_Acq], sale_id: str) -> None:
+        """Match a loss against the acquisitions of the 30 days before it, earliest first."""
+        own = pend.disp.acq
+        epoch = self.epoch
+        for acq in recent:
+            if acq is own:  # same purchase: Rev. Rul. 56-602
+                continue
+            # A match that splits a piece appends the part cut off to ``acq.pieces``, but
+            # only once the loss is used up and the loop ends.
+            for piece in acq.pieces:
+                if not piece.free or piece.qty <= 0:
+                    continue
+                if type(piece) is _Disp and (
+                    piece.txn_id == sale_id or piece.kind != "sale"
+                    or piece.epoch != epoch.get(piece.symbol, 0)
+                ):
+                    continue
+                self._match(pend, piece, min(pend.qty, piece.qty))
+                if pend.qty <= 0:
+                    return
 
     # -- handlers -----------------------------------------------------------------
 
@@ -544,23 +599,25 @@ class Replayer:
 
     def sell(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None
+        quantity = txn.quantity
         proceeds_total = txn.gross - txn.fees
-        chosen = self._relieve(txn, txn.quantity, proceeds_total)
+        chosen = self._relieve(txn, quantity, proceeds_total)
         reportable = self.taxable[txn.account]
+        epoch = self.epoch.get(txn.symbol, 0)
+        disposals = self.disposals
         disps: list[_Disp] = []
-        emptied = False
+        emptied = 0
         for lot, shares in chosen:
-            proceeds = proceeds_total * shares / txn.quantity
-            basis, _ = self._take(lot, shares)
-            disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable,
-                         len(self.disposals))
-            disp.epoch = self.epoch.get(txn.symbol, 0)
-            self.disposals.append(disp)
-            lot.acq.pieces.append(disp)
+            basis = self._take(lot, shares)
+            disp = _Disp(lot, shares, basis, proceeds_total * shares / quantity, txn, "sale",
+                         reportable, len(disposals), epoch)
+            disposals.append(disp)
+            lot.acq.add(disp)
             disps.append(disp)
-            emptied = emptied or not lot.qty
+            if not lot.qty:
+                emptied += 1
         if emptied:
-            self._compact(txn.account, txn.symbol)
+            self._compact(txn.account, txn.symbol, emptied)
         self._add_cash(txn.account, proceeds_total)
         if reportable:
             self._wash_losses(txn, disps)
@@ -569,7 +626,7 @@ class Replayer:
         assert txn.quantity is not None and txn.symbol is not None
         value = txn.gross
         for lot, shares in self._relieve(txn, txn.quantity, value):
-            basis, _ = self._take(lot, shares)
+            basis = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, value * shares / txn.quantity, txn, "donation",
                          False, len(self.disposals))
             self.disposals.append(disp)
@@ -653,6 +710,16 @@ class Replayer:
         self._event(txn, amount)
 
 
+def _expire(recent: deque[_Acq], start: date) -> None:
+    """Close the acquisitions made before ``start``, the first day of the window."""
+    while recent and recent[0].date < start:
+        recent.popleft().close()
+
+
+def _loss_order(disp: _Disp) -> tuple[date, int]:
+    return (disp.acquired, disp.acq.seq)
+
+
 def _average(lots: list[_Lot]) -> None:
     """Give every lot of the position the average basis (and wash adjustment) per share."""
     total_basis = sum((lot.basis for lot in lots), ZERO)
@@ -718,9 +785,7 @@ def _replay_us(household: Household, ordered: list[Transaction], as_of: date | N
     replayer = Replayer(household)
     for txn in ordered:
         replayer.apply(txn)
-    book = replayer.book(as_of)
-    replayer.release()  # freed here, while the collector is paused, not scanned later
-    return book
+    return replayer.finish(as_of)  # the rest freed here, while the collector is paused
 
 
 # -- dispatch by regime -----------------------------------------------------------------

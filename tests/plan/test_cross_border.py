@@ -1,0 +1,68 @@
+"""A household across two regimes: a US resident and a Canadian resident, books in USD and
+CAD, planned in one base currency (USD) with each owner's tax in its own currency."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from lotwise.fx import FxRate, FxTable
+from lotwise.ledger import replay
+from lotwise.model import Price, TargetAllocation
+from lotwise.model.prices import PriceTable
+from lotwise.plan import PlanOptions, make_plan
+from lotwise.plan.harvest import scan
+
+from ..regimes.households import D, household, journal
+
+TODAY = date(2026, 11, 20)
+BOUGHT = date(2025, 3, 3)
+RATE = D("1.35")  # CAD per USD
+FX = FxTable([FxRate(day, "USD", "CAD", RATE) for day in (BOUGHT, TODAY)])
+BASE = household({"alex": "US", "claire": "CA"},
+                 {"alex_tax": ("alex", "taxable"), "claire_cash": ("claire", "non_registered")},
+                 securities={"VTI": None, "XIC": None},
+                 currencies={"VTI": "USD", "XIC": "CAD"}, base="USD")
+HOUSEHOLD = replace(
+    BASE,
+    securities={"VTI": replace(BASE.securities["VTI"], asset_class="us"),
+                "XIC": replace(BASE.securities["XIC"], asset_class="canada")},
+    targets=TargetAllocation({"us": D("0.5"), "canada": D("0.5")}),
+    tax={"years": {"2026": {"ordinary_income": 150000}},
+         "ca": {"claire": {"marginal_rate": "0.4341"}}},
+)
+JOURNAL = journal(f"""
+    {BOUGHT} alex_tax deposit amount=20000
+    {BOUGHT} alex_tax buy VTI 100 @200
+    {BOUGHT} claire_cash deposit amount=9000
+    {BOUGHT} claire_cash buy XIC 300 @30
+""")
+PRICES = PriceTable([Price(TODAY, "VTI", D(260)), Price(TODAY, "XIC", D(25))])
+
+
+def test_each_owner_is_taxed_in_their_own_currency_and_the_plan_verifies() -> None:
+    book = replay(HOUSEHOLD, JOURNAL, as_of=TODAY, fx=FX)
+    plan = make_plan(HOUSEHOLD, JOURNAL, book, PRICES, TODAY,
+                     PlanOptions(rebalance_to="target"), fx=FX)
+    assert plan.verification.ok, plan.verification.problems
+    assert {t.unit: t.what for t in plan.taxes} == {
+        "alex": "2026 federal + state on capital items (USD)",
+        "claire": "2026 tax on taxable capital gains (CAD)",
+    }
+    # us is 82 % of the household in USD (26,000 against 7,500 CAD = 5,555.56 USD)
+    assert any(t.action == "sell" and t.symbol == "VTI" for t in plan.trades)
+    assert any(t.action == "buy" and t.symbol == "XIC" for t in plan.trades)
+    weights = {c.asset_class: c.weight for c in plan.after.classes}
+    assert abs(weights["us"] - D("0.5")) < D("0.001")
+
+
+def test_a_canadians_loss_is_valued_in_cad_and_reported_in_the_base_currency() -> None:
+    book = replay(HOUSEHOLD, JOURNAL, as_of=TODAY, fx=FX)
+    (harvest,) = [p for p in scan(HOUSEHOLD, JOURNAL, book, PRICES, TODAY, fx=FX)
+                  if p.symbol == "XIC"]
+    # basis 9,000 CAD and price 25 CAD, in USD: the loss is about 1,500 / 1.35
+    assert abs(harvest.loss - D(1500) / RATE) < D(10)
+    assert harvest.tax_saved == 0  # Claire has no gains this year: the loss carries
+    # carried at 0.9 × 1/2 × 43.41 % of the CAD loss, shown in USD
+    expected = harvest.loss * D("0.9") * D("0.5") * D("0.4341")
+    assert abs(harvest.carry_value - expected) < D("0.01")

@@ -52,6 +52,10 @@ def test_each_owner_is_taxed_in_their_own_currency_and_the_plan_verifies() -> No
     # us is 82 % of the household in USD (26,000 against 7,500 CAD = 5,555.56 USD)
     assert any(t.action == "sell" and t.symbol == "VTI" for t in plan.trades)
     assert any(t.action == "buy" and t.symbol == "XIC" for t in plan.trades)
+    by_unit = {t.unit: t for t in plan.taxes}
+    alex, claire = by_unit["alex"], by_unit["claire"]
+    assert claire.factor == 1 / RATE
+    assert plan.tax_change == (alex.after - alex.before) + (claire.after - claire.before) / RATE
     weights = {c.asset_class: c.weight for c in plan.after.classes}
     assert abs(weights["us"] - D("0.5")) < D("0.001")
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -93,6 +93,7 @@ class UnitTax:
     realized_short: Decimal
     realized_long: Decimal
     what: str = ""  # which tax, of which year, in which currency
+    factor: Decimal = Decimal(1)  # base-currency units per unit of the unit's tax currency
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ class Plan:
 
     @property
     def tax_change(self) -> Decimal:
-        return sum((t.after - t.before for t in self.taxes), ZERO)
+        """The change of every unit's tax, in the household's base currency."""
+        return sum(((t.after - t.before) * t.factor for t in self.taxes), ZERO)
 
 
 @dataclass
@@ -159,6 +161,7 @@ class Proposal:
     positions: dict[str, Position]
     base_tax: dict[str, Decimal]
     solver: dict[str, object]
+    factors: dict[str, Decimal] = field(default_factory=dict)  # unit -> base per tax unit
 
 
 def make_plan(
@@ -181,7 +184,8 @@ def make_plan(
     taxes = tuple(
         UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
                 *verification.realized.get(unit, (ZERO, ZERO)),
-                what=describe_position(proposal.positions[unit]))
+                what=describe_position(proposal.positions[unit]),
+                factor=proposal.factors.get(unit, ONE))
         for unit in sorted(proposal.positions)
     )
     costs = sum((t.value * options.costs.spread for t in trades), ZERO) + (
@@ -377,6 +381,7 @@ def propose(
             "lots": len(lots),
             "buy_options": len(buys),
         },
+        factors=factors,
     )
 
 

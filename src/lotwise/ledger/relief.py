@@ -164,16 +164,16 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
                 "name the id of a buy whose shares are still held here (see `lotwise lots`)",
             )
         wanted = left if pick.quantity is None else pick.quantity
-        available = sum((lot.qty - used.get(id(lot), _ZERO) for lot in candidates), _ZERO)
+        unused = [lot.qty - used.get(id(lot), _ZERO) for lot in candidates]
+        available = sum(unused, _ZERO)
         if wanted > available:
             raise ReliefError(
                 f"lot '{pick.lot_id}' holds {available} shares but {wanted} were asked of it",
                 "lower the share count named for this lot, or name more lots",
             )
-        for lot in candidates:
+        for lot, free in zip(candidates, unused, strict=True):
             if wanted <= 0:
                 break
-            free = lot.qty - used.get(id(lot), _ZERO)
             shares = min(free, wanted)
             if shares > 0:
                 relief.append((lot, shares))

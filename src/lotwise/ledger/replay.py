@@ -133,7 +133,6 @@ class _Lot:
         self.basis -= part.basis
         self.wash_adj -= part.wash_adj
         self.qty -= shares
-        self.acq.add(part)
         return part
 
 
@@ -235,7 +234,8 @@ class _Acq:
         self.open = True
 
     def add(self, piece: _Lot | _Disp) -> None:
-        if self.open:
+        """Keep ``piece`` while it could be a replacement for a loss sold in the window."""
+        if self.open and piece.free:
             self.pieces.append(piece)
 
     def close(self) -> None:
@@ -533,7 +533,6 @@ class Replayer:
             queue = self.pending[self._key(disp.account, disp.symbol)]
             queue.insert(queue.index(waiting) + 1, moved)
         self.disposals.append(part)
-        disp.acq.add(part)
         return part
 
     def _wash_losses(self, txn: Transaction, disps: list[_Disp]) -> None:
@@ -562,25 +561,29 @@ class Replayer:
                 self.pending.setdefault(key, deque()).append(pend)
 
     def _replace_earlier(self, pend: _Pending, recent: deque[_Acq], sale_id: str) -> None:
-        """Match a loss against the acquisitions of the 30 days before it, earliest first."""
+        """Match a loss against the acquisitions of the 30 days before it, earliest first.
+
+        A piece once unusable as a replacement stays so (used, sold out, sold before a
+        split); those met on the way are dropped from their acquisition."""
         own = pend.disp.acq
-        epoch = self.epoch
+        epochs = self.epoch
         for acq in recent:
             if acq is own:  # same purchase: Rev. Rul. 56-602
                 continue
-            # A match that splits a piece appends the part cut off to ``acq.pieces``, but
-            # only once the loss is used up and the loop ends.
-            for piece in acq.pieces:
-                if not piece.free or piece.qty <= 0:
-                    continue
-                if type(piece) is _Disp and (
-                    piece.txn_id == sale_id or piece.kind != "sale"
-                    or piece.epoch != epoch.get(piece.symbol, 0)
-                ):
-                    continue
-                self._match(pend, piece, min(pend.qty, piece.qty))
-                if pend.qty <= 0:
-                    return
+            pieces = acq.pieces
+            spent = False
+            for piece in pieces:
+                if not _usable(piece, epochs):
+                    spent = True
+                elif isinstance(piece, _Lot) or piece.txn_id != sale_id:  # not sold in this sale
+                    # A part cut off by a match is used at once and never added to pieces.
+                    self._match(pend, piece, min(pend.qty, piece.qty))
+                    if pend.qty <= 0:
+                        break
+            if spent:
+                acq.pieces = [piece for piece in pieces if _usable(piece, epochs)]
+            if pend.qty <= 0:
+                return
 
     # -- handlers -----------------------------------------------------------------
 
@@ -645,7 +648,10 @@ class Replayer:
         destination = self._position(target, txn.symbol)
         moved: set[int] = set()
         for lot, shares in self._relieve(txn, quantity, ZERO, None if txn.lots else "fifo"):
-            piece = lot if shares == lot.qty else lot.split_off(shares)
+            piece = lot
+            if shares < lot.qty:
+                piece = lot.split_off(shares)
+                lot.acq.add(piece)
             piece.account = target  # basis, dates and wash adjustments travel with the shares
             destination.append(piece)
             moved.add(id(piece))
@@ -714,6 +720,16 @@ def _expire(recent: deque[_Acq], start: date) -> None:
     """Close the acquisitions made before ``start``, the first day of the window."""
     while recent and recent[0].date < start:
         recent.popleft().close()
+
+
+def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:
+    """Could ``piece`` still be a replacement?  Shares sold count only if they were sold,
+    not given away, and in the units of the symbol's latest split."""
+    if not piece.free or piece.qty <= 0:
+        return False
+    return isinstance(piece, _Lot) or (
+        piece.kind == "sale" and piece.epoch == epochs.get(piece.symbol, 0)
+    )
 
 
 def _loss_order(disp: _Disp) -> tuple[date, int]:

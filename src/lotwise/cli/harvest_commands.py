@@ -24,6 +24,7 @@ from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan.calendar import harvest_calendar
 from lotwise.plan.gain_harvest import gain_harvest
+from lotwise.plan.exempt_harvest import exempt_harvest
 from lotwise.plan.gifts import plan_gift
 from lotwise.plan.harvest import PROPOSED, HarvestProposal, combined_tax_saved, scan
 from lotwise.plan.options import options_from_policy
@@ -61,7 +62,8 @@ def harvest_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Tax-loss harvesting opportunities, household-wide and wash-sale-safe, with their
-    arithmetic; and the long-term gains that fit in the 0 % bracket."""
+    arithmetic; the long-term gains that fit in the 0 % bracket (US); and the gains that the
+    annual exempt amount still covers, with a rebuy the 30-day rule does not match (UK)."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     costs = options_from_policy(ctx.household).costs
@@ -69,6 +71,7 @@ def harvest_command(
                      costs=costs, fx=ctx.fx)
     together = combined_tax_saved(ctx.household, ctx.book, ctx.as_of, proposals)
     gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs)
+    exempt = exempt_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs, ctx.fx)
     shown = proposals if show_all else [p for p in proposals if p.status != "below_threshold"]
     if json_out:
         print_json({
@@ -83,6 +86,16 @@ def harvest_command(
                           for a, s, lot in g.lots],
                  "explanation": g.explanation}
                 for g in gains
+            ],
+            "exempt_amount_harvest": [
+                {"owner": e.owner, "tax_year": e.tax_year,
+                 "exempt_amount": cents(e.exempt_amount), "net_gains": cents(e.net_gains),
+                 "room": cents(e.room), "gain": cents(e.gain),
+                 "sales": [{"account": x.account, "symbol": x.symbol,
+                            "quantity": shares(x.quantity), "gain": cents(x.gain),
+                            "rebuy": x.rebuy} for x in e.sales],
+                 "explanation": e.explanation}
+                for e in exempt
             ],
         })
         return
@@ -106,6 +119,8 @@ def harvest_command(
         console.print("No harvest is worth making today.")
     for g in gains:
         console.print(f"Gain harvesting — {g.explanation}", highlight=False)
+    for e in exempt:
+        console.print(f"UK exempt amount — {e.explanation}", highlight=False)
 
 
 @app.command("calendar")

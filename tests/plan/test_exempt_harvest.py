@@ -42,12 +42,13 @@ def test_room_is_the_exempt_amount_less_the_years_net_gains_and_the_isa_rebuys()
 
     # Replayed as advised: sold in the GIA, bought back in the ISA the same day.
     spread = TradingCosts().spread
-    after = replay(hh, JOURNAL + [
+    advice = [
         Transaction(100, "x-sell", TODAY, "gia", Action.SELL, "VUSA", sale.quantity, D(80),
                     sale.quantity * D(80) * spread),
         Transaction(101, "x-dep", TODAY, "isa", Action.DEPOSIT, amount=D(20000)),
         Transaction(102, "x-buy", TODAY, "isa", Action.BUY, "VUSA", sale.quantity, D(80)),
-    ], as_of=TODAY)
+    ]
+    after = replay(hh, [*JOURNAL, *advice], as_of=TODAY)
     (disposal,) = [d for d in after.uk_disposals if d.date == TODAY]
     assert all(m.rule == "s104" for m in disposal.matches)  # the ISA purchase is not matched
     assert abs(disposal.gain - sale.gain) < D("0.01")
@@ -72,7 +73,7 @@ def test_alone_the_rebuy_waits_for_day_31() -> None:
 
 def test_no_room_once_the_years_gains_pass_the_exempt_amount() -> None:
     hh = uk({"gia": ("olivia", "gia"), "isa": ("olivia", "isa")})
-    txns = JOURNAL + journal("2026-07-01 gia sell VUSA 100 @90")  # another 4,000 of gain
+    txns = [*JOURNAL, *journal("2026-07-01 gia sell VUSA 100 @90")]  # another 4,000 of gain
     book = replay(hh, txns, as_of=TODAY)
     (plan,) = exempt_harvest(hh, book, PRICES, TODAY)
     assert plan.room == 0 and plan.sales == ()

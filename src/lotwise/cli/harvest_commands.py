@@ -23,8 +23,8 @@ from lotwise.cli.output import console, friendly_errors, print_json, table
 from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan.calendar import harvest_calendar
-from lotwise.plan.gain_harvest import gain_harvest
 from lotwise.plan.exempt_harvest import exempt_harvest
+from lotwise.plan.gain_harvest import gain_harvest
 from lotwise.plan.gifts import plan_gift
 from lotwise.plan.harvest import PROPOSED, HarvestProposal, combined_tax_saved, scan
 from lotwise.plan.options import options_from_policy

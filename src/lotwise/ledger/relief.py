@@ -104,10 +104,10 @@ def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
     relief: Relief = []
     left = quantity
     for lot in lots:
-        if left <= 0:
+        if left <= _ZERO:
             break
         shares = min(lot.qty, left)
-        if shares > 0:
+        if shares > _ZERO:
             relief.append((lot, shares))
             left -= shares
     return relief
@@ -172,10 +172,10 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
                 "lower the share count named for this lot, or name more lots",
             )
         for lot, free in zip(candidates, unused, strict=True):
-            if wanted <= 0:
+            if wanted <= _ZERO:
                 break
             shares = min(free, wanted)
-            if shares > 0:
+            if shares > _ZERO:
                 relief.append((lot, shares))
                 used[id(lot)] = used.get(id(lot), _ZERO) + shares
                 wanted -= shares

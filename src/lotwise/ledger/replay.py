@@ -141,7 +141,6 @@ class _Disp:
 
     __slots__ = (
         "account",
-        "acq",
         "acquired",
         "adjustment",
         "basis",
@@ -164,7 +163,6 @@ class _Disp:
                  epoch: int = 0) -> None:
         self.txn_id = txn.id
         self.lot_id = lot.lot_id
-        self.acq = lot.acq
         self.account = lot.account
         self.symbol = lot.symbol
         self.qty = qty
@@ -179,6 +177,18 @@ class _Disp:
         self.free = lot.free
         self.order = order
         self.epoch = epoch  # the symbol's split count when sold
+
+    def copy(self) -> _Disp:
+        other = _Disp.__new__(_Disp)
+        other.txn_id, other.lot_id, other.account, other.symbol = (
+            self.txn_id, self.lot_id, self.account, self.symbol)
+        other.qty, other.acquired, other.holding_start, other.sold = (
+            self.qty, self.acquired, self.holding_start, self.sold)
+        other.proceeds, other.basis, other.adjustment, other.kind = (
+            self.proceeds, self.basis, self.adjustment, self.kind)
+        other.reportable, other.free, other.order, other.epoch = (
+            self.reportable, self.free, self.order, self.epoch)
+        return other
 
     def freeze(self) -> Disposal:
         return _disposal(
@@ -277,6 +287,7 @@ class Replayer:
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
         self.splits_seen: set[tuple[str, date, Decimal]] = set()
         self.last_date: date | None = None
+        self.window_start = date.min  # the first day of the wash-sale window of last_date
         self.unit_of = {
             acct.id: household.tax_unit_key(acct.owner) for acct in household.accounts.values()
         }
@@ -293,11 +304,15 @@ class Replayer:
         if txn.account not in self.taxable:
             raise _error(txn, "account", f"unknown account '{txn.account}'",
                          "add it under [accounts] in the household file, or fix the id")
-        if self.last_date is not None and txn.date < self.last_date:
+        if txn.date != self.last_date:
+            self._new_day(txn.date)
+        _HANDLERS[txn.action](self, txn)
+
+    def _new_day(self, day: date) -> None:
+        if self.last_date is not None and day < self.last_date:
             raise ValueError("transactions must be applied in (date, seq) order")
-        self.last_date = txn.date
-        handler = _HANDLERS[txn.action]
-        handler(self, txn)
+        self.last_date = day
+        self.window_start = day - WASH_WINDOW
 
     def book(self, as_of: date | None) -> Book:
         """The book so far, copied: the replayer can go on."""
@@ -371,7 +386,6 @@ class Replayer:
         """Choose the lots a sale, donation or transfer takes; checks shares are held."""
         assert txn.symbol is not None
         lots = self._position(txn.account, txn.symbol)  # compacted: no empty lots
-        self._check_held(txn, lots, quantity)
         name = method_name or txn.method or self.lot_method[txn.account]
         if txn.lots:
             name = "specific"
@@ -382,7 +396,13 @@ class Replayer:
         try:
             chosen = method(lots, quantity, ctx)
         except relief.ReliefError as exc:
+            self._check_held(txn, lots, quantity)  # too few shares held is told first
             raise _error(txn, exc.field, exc.message, exc.fix) from None
+        relieved = ZERO
+        for _, shares in chosen:
+            relieved += shares
+        if relieved != quantity:  # the shares held are counted only when short
+            self._check_held(txn, lots, quantity)
         return cast(list[tuple[_Lot, Decimal]], chosen)  # pieces of ``lots``, all _Lot
 
     def _check_held(self, txn: Transaction, lots: list[_Lot], quantity: Decimal) -> None:
@@ -428,13 +448,13 @@ class Replayer:
             return
         head = 0
         for lot in lots:
-            if lot.qty > 0:
+            if lot.qty > ZERO:
                 break
             head += 1
         if head == emptied:
             del lots[:head]
         else:
-            lots[:] = [lot for lot in lots if lot.qty > 0]
+            lots[:] = [lot for lot in lots if lot.qty > ZERO]
         if not lots:
             del self.positions[key]
 
@@ -446,27 +466,28 @@ class Replayer:
         acq = _Acq(txn.id, day, txn.seq)
         lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
         acq.pieces.append(lot)
-        if quantity > 0:  # positions hold no empty lot between transactions
+        if quantity > ZERO:  # positions hold no empty lot between transactions
             self._position(account, symbol).append(lot)
-        key = self._key(account, symbol)
+        key = (self.unit_of[account], self.group_of.get(symbol, symbol))
         waiting = self.pending.get(key)
         if waiting:
             self._replace_waiting(waiting, lot, day)
         recent = self.recent.get(key)
         if recent is None:
             self.recent[key] = deque((acq,))
-        else:
-            _expire(recent, day - WASH_WINDOW)
-            recent.append(acq)
+            return
+        if recent and recent[0].date < self.window_start:
+            _expire(recent, self.window_start)
+        recent.append(acq)
 
     def _replace_waiting(self, waiting: deque[_Pending], lot: _Lot, day: date) -> None:
         """Offer a new lot to the losses waiting for replacement shares, oldest first."""
-        while waiting and (waiting[0].expires < day or waiting[0].qty <= 0):
+        while waiting and (waiting[0].expires < day or waiting[0].qty <= ZERO):
             waiting.popleft()
         for pend in waiting:  # matching a new lot never changes the queue itself
-            if lot.qty <= 0 or not lot.free:
+            if lot.qty <= ZERO or not lot.free:
                 break
-            if pend.expires < day or pend.qty <= 0:
+            if pend.expires < day or pend.qty <= ZERO:
                 continue
             self._match(pend, lot, min(pend.qty, lot.qty))
 
@@ -506,9 +527,7 @@ class Replayer:
 
         The piece cut off takes the row's loss shares still waiting for a replacement first,
         so share counts stay exact and neither row can be adjusted beyond its own loss."""
-        part = _Disp.__new__(_Disp)
-        for name in _Disp.__slots__:
-            setattr(part, name, getattr(disp, name))
+        part = disp.copy()
         waiting = self.unmatched.get(id(disp))
         unmatched = waiting.qty if waiting is not None and waiting.qty > 0 else ZERO
         # The piece cut off takes the row's still-unmatched loss shares first, so share counts
@@ -535,37 +554,35 @@ class Replayer:
         self.disposals.append(part)
         return part
 
-    def _wash_losses(self, txn: Transaction, disps: list[_Disp]) -> None:
-        """Match this sale's loss pieces against earlier acquisitions, then leave the rest
-        waiting for later ones.
+    def _wash_losses(self, txn: Transaction, losses: list[tuple[_Disp, _Lot]]) -> None:
+        """Match this sale's loss pieces (each with the lot it was sold from) against
+        earlier acquisitions, then leave the rest waiting for later ones.
 
         ``recent`` holds the acquisitions of the last 30 days of the tax unit and identical
         group, each with its pieces (its open lots, and its shares already sold); one that
         leaves the window is closed and drops its pieces, since no later sale can use it."""
-        losses = [d for d in disps if d.proceeds < d.basis]
-        if not losses:
-            return
         if len(losses) > 1:
             losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
         assert txn.symbol is not None
         key = self._key(txn.account, txn.symbol)
         recent = self.recent.get(key)
         if recent:
-            _expire(recent, txn.date - WASH_WINDOW)
-        for disp in losses:
+            _expire(recent, self.window_start)
+        for disp, lot in losses:
             pend = _Pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
             if recent:
-                self._replace_earlier(pend, recent, txn.id)
-            if pend.qty > 0:
+                self._replace_earlier(pend, lot.acq, recent, txn.id)
+            if pend.qty > ZERO:
                 self.unmatched[id(disp)] = pend
                 self.pending.setdefault(key, deque()).append(pend)
 
-    def _replace_earlier(self, pend: _Pending, recent: deque[_Acq], sale_id: str) -> None:
-        """Match a loss against the acquisitions of the 30 days before it, earliest first.
+    def _replace_earlier(self, pend: _Pending, own: _Acq, recent: deque[_Acq],
+                         sale_id: str) -> None:
+        """Match a loss against the acquisitions of the 30 days before it, earliest first;
+        ``own`` is the acquisition of the shares sold.
 
         A piece once unusable as a replacement stays so (used, sold out, sold before a
         split); those met on the way are dropped from their acquisition."""
-        own = pend.disp.acq
         epochs = self.epoch
         for acq in recent:
             if acq is own:  # same purchase: Rev. Rul. 56-602
@@ -573,16 +590,16 @@ class Replayer:
             pieces = acq.pieces
             spent = False
             for piece in pieces:
-                if not _usable(piece, epochs):
+                if not (piece.free and piece.qty > ZERO and _usable(piece, epochs)):
                     spent = True
                 elif isinstance(piece, _Lot) or piece.txn_id != sale_id:  # not sold in this sale
                     # A part cut off by a match is used at once and never added to pieces.
                     self._match(pend, piece, min(pend.qty, piece.qty))
-                    if pend.qty <= 0:
+                    if pend.qty <= ZERO:
                         break
             if spent:
                 acq.pieces = [piece for piece in pieces if _usable(piece, epochs)]
-            if pend.qty <= 0:
+            if pend.qty <= ZERO:
                 return
 
     # -- handlers -----------------------------------------------------------------
@@ -608,22 +625,24 @@ class Replayer:
         reportable = self.taxable[txn.account]
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
-        disps: list[_Disp] = []
+        losses: list[tuple[_Disp, _Lot]] = []
         emptied = 0
         for lot, shares in chosen:
             basis = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, proceeds_total * shares / quantity, txn, "sale",
                          reportable, len(disposals), epoch)
             disposals.append(disp)
-            lot.acq.add(disp)
-            disps.append(disp)
+            if lot.free:  # sold shares of an unused lot can still replace a loss
+                lot.acq.add(disp)
+            if reportable and disp.proceeds < basis:
+                losses.append((disp, lot))
             if not lot.qty:
                 emptied += 1
         if emptied:
             self._compact(txn.account, txn.symbol, emptied)
         self._add_cash(txn.account, proceeds_total)
-        if reportable:
-            self._wash_losses(txn, disps)
+        if losses:
+            self._wash_losses(txn, losses)
 
     def donate(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None
@@ -725,15 +744,16 @@ def _expire(recent: deque[_Acq], start: date) -> None:
 def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:
     """Could ``piece`` still be a replacement?  Shares sold count only if they were sold,
     not given away, and in the units of the symbol's latest split."""
-    if not piece.free or piece.qty <= 0:
+    if not piece.free or piece.qty <= ZERO:
         return False
     return isinstance(piece, _Lot) or (
         piece.kind == "sale" and piece.epoch == epochs.get(piece.symbol, 0)
     )
 
 
-def _loss_order(disp: _Disp) -> tuple[date, int]:
-    return (disp.acquired, disp.acq.seq)
+def _loss_order(loss: tuple[_Disp, _Lot]) -> tuple[date, int]:
+    _, lot = loss
+    return (lot.acquired, lot.seq)
 
 
 def _average(lots: list[_Lot]) -> None:
@@ -818,10 +838,16 @@ def _only_us(household: Household, ordered: list[Transaction]) -> bool:
         or any(s.currency != "USD" for s in household.securities.values())
     ):
         return False
-    return not any(
-        txn.currency not in (None, "USD") or txn.withholding is not None or txn.source_country
-        for txn in ordered
+    return (
+        set(map(_CURRENCY, ordered)) <= {None, "USD"}
+        and set(map(_WITHHOLDING, ordered)) <= {None}
+        and not any(map(_SOURCE_COUNTRY, ordered))
     )
+
+
+_CURRENCY = attrgetter("currency")
+_WITHHOLDING = attrgetter("withholding")
+_SOURCE_COUNTRY = attrgetter("source_country")
 
 
 def _replay_regimes(

@@ -106,7 +106,7 @@ def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
     for lot in lots:
         if left <= _ZERO:
             break
-        shares = min(lot.qty, left)
+        shares = left if left < lot.qty else lot.qty
         if shares > _ZERO:
             relief.append((lot, shares))
             left -= shares
@@ -174,7 +174,7 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
         for lot, free in zip(candidates, unused, strict=True):
             if wanted <= _ZERO:
                 break
-            shares = min(free, wanted)
+            shares = wanted if wanted < free else free
             if shares > _ZERO:
                 relief.append((lot, shares))
                 used[id(lot)] = used.get(id(lot), _ZERO) + shares

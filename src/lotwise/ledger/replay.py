@@ -341,7 +341,9 @@ class Replayer:
         self.released = True
 
     def _disposals_in_order(self) -> list[_Disp]:
-        return sorted(self.disposals, key=attrgetter("sold", "order"))
+        """By sale date, then creation: ``order`` alone says both, as rows are made in date
+        order and a row split in two gives both parts its own ``order``."""
+        return sorted(self.disposals, key=_ORDER)
 
     def _book(self, as_of: date | None, disposals: ColumnRows[Disposal]) -> Book:
         lots = [
@@ -439,20 +441,15 @@ class Replayer:
         lot.basis -= basis
         return basis
 
-    def _compact(self, account: str, symbol: str, emptied: int | None = None) -> None:
-        """Drop the position's empty lots: ``emptied`` of them when the caller knows, often
-        the first ones (first in, first out), which are then cut off without a scan."""
+    def _compact(self, account: str, symbol: str, emptied: list[_Lot] | None = None) -> None:
+        """Drop the position's empty lots: ``emptied`` when the caller knows them (often the
+        first ones, first in, first out), else every lot is looked at."""
         key = (account, symbol)
         lots = self.positions.get(key)
         if lots is None:
             return
-        head = 0
-        for lot in lots:
-            if lot.qty > ZERO:
-                break
-            head += 1
-        if head == emptied:
-            del lots[:head]
+        if emptied is not None and lots[:len(emptied)] == emptied:  # compared by identity
+            del lots[:len(emptied)]
         else:
             lots[:] = [lot for lot in lots if lot.qty > ZERO]
         if not lots:
@@ -489,7 +486,7 @@ class Replayer:
                 break
             if pend.expires < day or pend.qty <= ZERO:
                 continue
-            self._match(pend, lot, min(pend.qty, lot.qty))
+            self._match(pend, lot, lot.qty if lot.qty < pend.qty else pend.qty)
 
     def _match(self, pend: _Pending, piece: _Lot | _Disp, shares: Decimal) -> None:
         """Wash ``shares`` of the waiting loss against the replacement ``piece``."""
@@ -532,7 +529,7 @@ class Replayer:
         unmatched = waiting.qty if waiting is not None and waiting.qty > 0 else ZERO
         # The piece cut off takes the row's still-unmatched loss shares first, so share counts
         # stay exact; money is shared by shares, and the adjustment by matched shares.
-        part_unmatched = min(unmatched, shares)
+        part_unmatched = shares if shares < unmatched else unmatched
         matched = disp.qty - unmatched
         fraction = shares / disp.qty
         part.qty = shares
@@ -594,7 +591,7 @@ class Replayer:
                     spent = True
                 elif isinstance(piece, _Lot) or piece.txn_id != sale_id:  # not sold in this sale
                     # A part cut off by a match is used at once and never added to pieces.
-                    self._match(pend, piece, min(pend.qty, piece.qty))
+                    self._match(pend, piece, piece.qty if piece.qty < pend.qty else pend.qty)
                     if pend.qty <= ZERO:
                         break
             if spent:
@@ -626,7 +623,7 @@ class Replayer:
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
         losses: list[tuple[_Disp, _Lot]] = []
-        emptied = 0
+        emptied: list[_Lot] = []
         for lot, shares in chosen:
             basis = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, proceeds_total * shares / quantity, txn, "sale",
@@ -636,8 +633,8 @@ class Replayer:
                 lot.acq.add(disp)
             if reportable and disp.proceeds < basis:
                 losses.append((disp, lot))
-            if not lot.qty:
-                emptied += 1
+            if lot.qty <= ZERO:
+                emptied.append(lot)
         if emptied:
             self._compact(txn.account, txn.symbol, emptied)
         self._add_cash(txn.account, proceeds_total)
@@ -845,6 +842,7 @@ def _only_us(household: Household, ordered: list[Transaction]) -> bool:
     )
 
 
+_ORDER = attrgetter("order")
 _CURRENCY = attrgetter("currency")
 _WITHHOLDING = attrgetter("withholding")
 _SOURCE_COUNTRY = attrgetter("source_country")

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
-from typing import Any, TypeVar, cast, overload
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -49,22 +49,26 @@ def builder(cls: type[T]) -> Callable[[tuple[Any, ...]], T]:
         raise TypeError(f"{cls.__name__} is not a dataclass with slots and no base class")
     # An unfrozen class with the same slots: its instances are filled in by plain
     # attribute stores, then become instances of ``cls`` (same memory layout).
-    scope: dict[str, Any] = {}
+    size = len(names)
+    scope: dict[str, Any] = {"cls": cls}
     exec(  # unrolled, as dataclasses generates its own __init__: no loop per field
         f"def __init__(self, {', '.join(names)}):\n"
         + "".join(f"    self.{name} = {name}\n" for name in names),
         scope,
     )
-    twin = type(f"_{cls.__name__}Fields", (), {"__slots__": names, "__init__": scope["__init__"]})
-    size = len(names)
-
-    def build(values: tuple[Any, ...]) -> T:
-        if len(values) != size:
-            raise ValueError(f"{cls.__name__} takes {size} values")
-        row = twin(*values)
-        row.__class__ = cls
-        return cast(T, row)
-
+    scope["twin"] = type(f"_{cls.__name__}Fields", (), {
+        "__slots__": names, "__init__": scope["__init__"],
+    })
+    exec(
+        "def build(values):\n"
+        f"    if len(values) != {size}:\n"
+        f"        raise ValueError('{cls.__name__} takes {size} values')\n"
+        "    row = twin(*values)\n"
+        "    row.__class__ = cls\n"
+        "    return row\n",
+        scope,
+    )
+    build: Callable[[tuple[Any, ...]], T] = scope["build"]
     return build
 
 

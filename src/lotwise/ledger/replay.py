@@ -258,6 +258,17 @@ class _Acq:
         return f"{self.id}#{self.splits + 1}"
 
 
+class _Group:
+    """The wash-sale state of one tax unit and identical group: its acquisitions of the last
+    30 days, each with its pieces, and its losses still waiting for replacement shares."""
+
+    __slots__ = ("recent", "waiting")
+
+    def __init__(self) -> None:
+        self.recent: deque[_Acq] = deque()
+        self.waiting: deque[_Pending] = deque()
+
+
 class _Pending:
     """Loss shares still waiting for replacement shares bought after the sale."""
 
@@ -281,8 +292,8 @@ class Replayer:
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
         self.cash_events: list[CashEvent] = []
-        self.recent: dict[tuple[str, str], deque[_Acq]] = {}
-        self.pending: dict[tuple[str, str], deque[_Pending]] = {}
+        self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
+        self.group_at: dict[tuple[str, str], _Group] = {}  # by (account, symbol)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
         self.splits_seen: set[tuple[str, date, Decimal]] = set()
@@ -308,6 +319,20 @@ class Replayer:
             self._new_day(txn.date)
         _HANDLERS[txn.action](self, txn)
 
+    def apply_all(self, transactions: Iterable[Transaction]) -> None:
+        """Apply transactions in (date, seq) order, as :meth:`apply` would one by one; the
+        accounts are checked once for all of them."""
+        ordered = list(transactions)
+        if self.released or not set(map(_ACCOUNT, ordered)) <= self.taxable.keys():
+            for txn in ordered:  # the row at fault is reported after the rows before it
+                self.apply(txn)
+            return
+        handlers = _HANDLERS
+        for txn in ordered:
+            if txn.date != self.last_date:
+                self._new_day(txn.date)
+            handlers[txn.action](self, txn)
+
     def _new_day(self, day: date) -> None:
         if self.last_date is not None and day < self.last_date:
             raise ValueError("transactions must be applied in (date, seq) order")
@@ -331,11 +356,11 @@ class Replayer:
         """Drop the working state; the replayer cannot be used again.  Pieces and their
         acquisitions refer to each other, so without this the state would outlive its last
         reference until the next full collection."""
-        for recent in self.recent.values():
-            for acq in recent:
+        for group in self.groups.values():
+            for acq in group.recent:
                 acq.close()
-        self.recent.clear()
-        self.pending.clear()
+        self.groups.clear()
+        self.group_at.clear()
         self.unmatched.clear()
         self.disposals = []
         self.released = True
@@ -380,8 +405,16 @@ class Replayer:
             lots = self.positions[key] = []
         return lots
 
-    def _key(self, account: str, symbol: str) -> tuple[str, str]:
-        return (self.unit_of[account], self.group_of.get(symbol, symbol))
+    def _group(self, account: str, symbol: str) -> _Group:
+        """The wash-sale state that shares of ``symbol`` in ``account`` belong to."""
+        group = self.group_at.get((account, symbol))
+        if group is None:
+            key = (self.unit_of[account], self.group_of.get(symbol, symbol))
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = _Group()
+            self.group_at[(account, symbol)] = group
+        return group
 
     def _relieve(self, txn: Transaction, quantity: Decimal, proceeds: Decimal,
                  method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
@@ -465,14 +498,10 @@ class Replayer:
         acq.pieces.append(lot)
         if quantity > ZERO:  # positions hold no empty lot between transactions
             self._position(account, symbol).append(lot)
-        key = (self.unit_of[account], self.group_of.get(symbol, symbol))
-        waiting = self.pending.get(key)
-        if waiting:
-            self._replace_waiting(waiting, lot, day)
-        recent = self.recent.get(key)
-        if recent is None:
-            self.recent[key] = deque((acq,))
-            return
+        group = self._group(account, symbol)
+        if group.waiting:
+            self._replace_waiting(group.waiting, lot, day)
+        recent = group.recent
         if recent and recent[0].date < self.window_start:
             _expire(recent, self.window_start)
         recent.append(acq)
@@ -494,30 +523,48 @@ class Replayer:
         disallowed = pend.loss_per_share * shares
         loss.adjustment += disallowed
         pend.qty -= shares
-        if shares < piece.qty:
-            if isinstance(piece, _Lot):
-                matched: _Lot | _Disp = piece.split_off(shares)
-                position = self.positions[(piece.account, piece.symbol)]
-                assert isinstance(matched, _Lot)
-                position.insert(position.index(piece) + 1, matched)
-            else:
-                matched = self._split_disposal(piece, shares)
+        # One path per kind of piece, so that each reads and writes one class's attributes.
+        if isinstance(piece, _Lot):
+            self._replace_with_lot(loss, piece, shares, disallowed)
         else:
-            matched = piece
-        matched.free = False
-        permanent = not self.taxable[matched.account]
+            self._replace_with_sold(loss, piece, shares, disallowed)
+
+    def _replace_with_lot(self, loss: _Disp, lot: _Lot, shares: Decimal,
+                          disallowed: Decimal) -> None:
+        if shares < lot.qty:
+            part = lot.split_off(shares)
+            position = self.positions[(lot.account, lot.symbol)]
+            position.insert(position.index(lot) + 1, part)
+            lot = part
+        lot.free = False
+        permanent = not self.taxable[lot.account]
         if not permanent:
-            matched.basis += disallowed
-            matched.holding_start = tacked_start(matched.acquired, loss.holding_start, loss.sold)
-            if isinstance(matched, _Lot):
-                matched.wash_adj += disallowed
-        self.wash_sales.append(
-            _build_wash_sale((
-                loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares,
-                disallowed, matched.lot_id, matched.account, matched.symbol, matched.acquired,
-                permanent,
-            ))
-        )
+            lot.basis += disallowed
+            lot.wash_adj += disallowed
+            lot.holding_start = tacked_start(lot.acquired, loss.holding_start, loss.sold)
+        self._record(loss, shares, disallowed, lot.lot_id, lot.account, lot.symbol,
+                     lot.acquired, permanent)
+
+    def _replace_with_sold(self, loss: _Disp, disp: _Disp, shares: Decimal,
+                           disallowed: Decimal) -> None:
+        """The replacement shares were bought in the window and already sold: the
+        adjustment goes to the basis of their disposal row."""
+        if shares < disp.qty:
+            disp = self._split_disposal(disp, shares)
+        disp.free = False
+        permanent = not self.taxable[disp.account]
+        if not permanent:
+            disp.basis += disallowed
+            disp.holding_start = tacked_start(disp.acquired, loss.holding_start, loss.sold)
+        self._record(loss, shares, disallowed, disp.lot_id, disp.account, disp.symbol,
+                     disp.acquired, permanent)
+
+    def _record(self, loss: _Disp, shares: Decimal, disallowed: Decimal, lot_id: str,
+                account: str, symbol: str, acquired: date, permanent: bool) -> None:
+        self.wash_sales.append(_build_wash_sale((
+            loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares, disallowed,
+            lot_id, account, symbol, acquired, permanent,
+        )))
 
     def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
         """Cut ``shares`` off a disposal row (a replacement already sold, matched in part).
@@ -546,7 +593,7 @@ class Replayer:
             moved = _Pending(part, part_unmatched, waiting.loss_per_share)
             waiting.qty -= part_unmatched
             self.unmatched[id(part)] = moved
-            queue = self.pending[self._key(disp.account, disp.symbol)]
+            queue = self._group(disp.account, disp.symbol).waiting
             queue.insert(queue.index(waiting) + 1, moved)
         self.disposals.append(part)
         return part
@@ -561,8 +608,8 @@ class Replayer:
         if len(losses) > 1:
             losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
         assert txn.symbol is not None
-        key = self._key(txn.account, txn.symbol)
-        recent = self.recent.get(key)
+        group = self._group(txn.account, txn.symbol)
+        recent = group.recent
         if recent:
             _expire(recent, self.window_start)
         for disp, lot in losses:
@@ -571,7 +618,7 @@ class Replayer:
                 self._replace_earlier(pend, lot.acq, recent, txn.id)
             if pend.qty > ZERO:
                 self.unmatched[id(disp)] = pend
-                self.pending.setdefault(key, deque()).append(pend)
+                group.waiting.append(pend)
 
     def _replace_earlier(self, pend: _Pending, own: _Acq, recent: deque[_Acq],
                          sale_id: str) -> None:
@@ -692,8 +739,8 @@ class Replayer:
         if event not in self.splits_seen:
             self.splits_seen.add(event)
             self.epoch[txn.symbol] = self.epoch.get(txn.symbol, 0) + 1
-            for waiting in self.pending.values():
-                for pend in waiting:
+            for group in self.groups.values():
+                for pend in group.waiting:
                     if pend.disp.symbol == txn.symbol:
                         pend.qty *= ratio
                         pend.loss_per_share /= ratio
@@ -816,8 +863,7 @@ def replay(
 
 def _replay_us(household: Household, ordered: list[Transaction], as_of: date | None) -> Book:
     replayer = Replayer(household)
-    for txn in ordered:
-        replayer.apply(txn)
+    replayer.apply_all(ordered)
     return replayer.finish(as_of)  # the rest freed here, while the collector is paused
 
 
@@ -843,6 +889,7 @@ def _only_us(household: Household, ordered: list[Transaction]) -> bool:
 
 
 _ORDER = attrgetter("order")
+_ACCOUNT = attrgetter("account")
 _CURRENCY = attrgetter("currency")
 _WITHHOLDING = attrgetter("withholding")
 _SOURCE_COUNTRY = attrgetter("source_country")

@@ -198,8 +198,9 @@ class _Disp:
         )
 
 
-# The book keeps disposals column by column, one column per name here, and makes each
-# Disposal when it is read (lotwise.model.rows.ColumnRows): gain, term and code follow.
+# A book taken midway (Replayer.book) copies the disposals column by column, one column per
+# name here, and makes each Disposal when it is read (lotwise.model.rows.ColumnRows); gain,
+# term and code follow from the columns.
 _DISPOSAL_COLUMNS = (
     "txn_id", "lot_id", "account", "symbol", "qty", "acquired", "holding_start", "sold",
     "proceeds", "basis", "adjustment", "kind", "reportable",
@@ -225,6 +226,8 @@ _build_wash_sale = builder(WashSale)
 _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
 _ACTION_NAMES = {action: action.value for action in Action}
+_ORDER = attrgetter("order")
+_ACCOUNT = attrgetter("account")
 # Many rows share a holding-period start: its long-term date is worked out once.
 _long_from = lru_cache(maxsize=65536)(long_term_from)
 
@@ -282,8 +285,12 @@ class _Pending:
 
 
 class Replayer:
-    """Applies transactions one by one; :meth:`book` takes a copy of the result, with the
-    disposals column by column (:class:`~lotwise.model.rows.ColumnRows`)."""
+    """Applies transactions one by one (:meth:`apply`) or all at once (:meth:`apply_all`).
+
+    :meth:`book` copies the result and the replayer can go on; :meth:`finish` hands the
+    disposal rows over to the book and ends the replayer.  Either way the book's disposals
+    are made into :class:`Disposal` rows only when read
+    (:class:`~lotwise.model.rows.ColumnRows`)."""
 
     def __init__(self, household: Household) -> None:
         self.household = household
@@ -367,7 +374,7 @@ class Replayer:
 
     def _disposals_in_order(self) -> list[_Disp]:
         """By sale date, then creation: ``order`` alone says both, as rows are made in date
-        order and a row split in two gives both parts its own ``order``."""
+        order and the part cut off a row keeps the row's ``order`` (stable sort: after it)."""
         return sorted(self.disposals, key=_ORDER)
 
     def _book(self, as_of: date | None, disposals: ColumnRows[Disposal]) -> Book:
@@ -847,8 +854,8 @@ def replay(
     row in another currency than its owner's regime's is converted at its ``fx_rate`` or
     at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
     """
-    # Many small objects that all live to the end, and a journal the collector would walk
-    # again and again: nothing here is cyclic garbage, so pause it for the whole replay.
+    # The collector would walk the journal and the replay's many long-lived objects again
+    # and again; none of them is cyclic garbage, so it is paused throughout.
     with collector_paused():
         ordered = sorted(transactions, key=attrgetter("date", "seq"))
         if as_of is not None:
@@ -856,7 +863,7 @@ def replay(
         if not _only_us(household, ordered):
             return _replay_regimes(household, ordered, as_of, fx)
     # The US replay leaves no cyclic garbage (Replayer.release), so what it keeps, the
-    # book, can go straight to the collector's oldest generation.
+    # book, goes straight to the collector's oldest generation instead of being scanned.
     with collector_paused(promote=True):
         return _replay_us(household, ordered, as_of)
 
@@ -888,8 +895,6 @@ def _only_us(household: Household, ordered: list[Transaction]) -> bool:
     )
 
 
-_ORDER = attrgetter("order")
-_ACCOUNT = attrgetter("account")
 _CURRENCY = attrgetter("currency")
 _WITHHOLDING = attrgetter("withholding")
 _SOURCE_COUNTRY = attrgetter("source_country")

@@ -109,9 +109,10 @@ class ColumnRows(Sequence[T_co]):
         return iter(self.rows())
 
     def rows(self) -> tuple[T_co, ...]:
-        """Every row, made once and kept."""
+        """Every row, made once and kept (the columns are then let go)."""
         if self._rows is None:
             self._rows = tuple(map(self._make, *self._columns))
+            self._columns = ()
         return self._rows
 
     def __eq__(self, other: object) -> bool:

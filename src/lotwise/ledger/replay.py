@@ -55,7 +55,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
-from typing import cast
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxTable, convert
@@ -312,6 +311,8 @@ class Replayer:
         self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
         self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
+        # Relief methods by name, each with whether it averages basis, looked up once.
+        self.methods: dict[str, tuple[relief.ReliefMethod, bool]] = {}
         self.released = False
 
     # -- driving -------------------------------------------------------------------
@@ -397,7 +398,8 @@ class Replayer:
     # -- helpers -------------------------------------------------------------------
 
     def _add_cash(self, account: str, amount: Decimal) -> None:
-        self.cash[account] = self.cash.get(account, ZERO) + amount
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + amount
 
     def _event(self, txn: Transaction, amount: Decimal) -> None:
         self.cash_events.append(_build_cash_event((
@@ -415,7 +417,7 @@ class Replayer:
     def _group(self, account: str, symbol: str) -> _Group:
         """The wash-sale state that shares of ``symbol`` in ``account`` belong to."""
         group = self.group_at.get((account, symbol))
-        if group is None:
+        if group is None:  # the first acquisition of the symbol in the account
             key = (self.unit_of[account], self.group_of.get(symbol, symbol))
             group = self.groups.get(key)
             if group is None:
@@ -431,8 +433,11 @@ class Replayer:
         name = method_name or txn.method or self.lot_method[txn.account]
         if txn.lots:
             name = "specific"
-        method = self._method(txn, name)
-        if len(lots) > 1 and relief.averages(name):
+        found = self.methods.get(name)
+        if found is None:
+            found = self.methods[name] = (self._method(txn, name), relief.averages(name))
+        method, averages = found
+        if averages and len(lots) > 1:
             _average(lots)
         ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
         try:
@@ -445,7 +450,7 @@ class Replayer:
             relieved += shares
         if relieved != quantity:  # the shares held are counted only when short
             self._check_held(txn, lots, quantity)
-        return cast(list[tuple[_Lot, Decimal]], chosen)  # pieces of ``lots``, all _Lot
+        return chosen  # type: ignore[return-value]  # pieces of ``lots``, all _Lot
 
     def _check_held(self, txn: Transaction, lots: list[_Lot], quantity: Decimal) -> None:
         held = ZERO
@@ -476,7 +481,8 @@ class Replayer:
             lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
             return basis
         basis = lot.basis * shares / qty
-        lot.wash_adj -= lot.wash_adj * shares / qty
+        if lot.wash_adj:
+            lot.wash_adj -= lot.wash_adj * shares / qty
         lot.qty = qty - shares
         lot.basis -= basis
         return basis
@@ -500,12 +506,17 @@ class Replayer:
     def _acquire(self, txn: Transaction, quantity: Decimal, basis: Decimal, origin: str) -> None:
         assert txn.symbol is not None
         account, symbol, day = txn.account, txn.symbol, txn.date
+        key = (account, symbol)
         acq = _Acq(txn.id, day, txn.seq)
         lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
         acq.pieces.append(lot)
         if quantity > ZERO:  # positions hold no empty lot between transactions
-            self._position(account, symbol).append(lot)
-        group = self._group(account, symbol)
+            lots = self.positions.get(key)
+            if lots is None:
+                self.positions[key] = [lot]
+            else:
+                lots.append(lot)
+        group = self.group_at.get(key) or self._group(account, symbol)
         if group.waiting:
             self._replace_waiting(group.waiting, lot, day)
         recent = group.recent
@@ -549,8 +560,10 @@ class Replayer:
             lot.basis += disallowed
             lot.wash_adj += disallowed
             lot.holding_start = tacked_start(lot.acquired, loss.holding_start, loss.sold)
-        self._record(loss, shares, disallowed, lot.lot_id, lot.account, lot.symbol,
-                     lot.acquired, permanent)
+        self.wash_sales.append(_build_wash_sale((
+            loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares, disallowed,
+            lot.lot_id, lot.account, lot.symbol, lot.acquired, permanent,
+        )))
 
     def _replace_with_sold(self, loss: _Disp, disp: _Disp, shares: Decimal,
                            disallowed: Decimal) -> None:
@@ -563,14 +576,9 @@ class Replayer:
         if not permanent:
             disp.basis += disallowed
             disp.holding_start = tacked_start(disp.acquired, loss.holding_start, loss.sold)
-        self._record(loss, shares, disallowed, disp.lot_id, disp.account, disp.symbol,
-                     disp.acquired, permanent)
-
-    def _record(self, loss: _Disp, shares: Decimal, disallowed: Decimal, lot_id: str,
-                account: str, symbol: str, acquired: date, permanent: bool) -> None:
         self.wash_sales.append(_build_wash_sale((
             loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares, disallowed,
-            lot_id, account, symbol, acquired, permanent,
+            disp.lot_id, disp.account, disp.symbol, disp.acquired, permanent,
         )))
 
     def _split_disposal(self, disp: _Disp, shares: Decimal) -> _Disp:
@@ -617,7 +625,7 @@ class Replayer:
         assert txn.symbol is not None
         group = self._group(txn.account, txn.symbol)
         recent = group.recent
-        if recent:
+        if recent and recent[0].date < self.window_start:
             _expire(recent, self.window_start)
         for disp, lot in losses:
             pend = _Pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
@@ -641,7 +649,9 @@ class Replayer:
             pieces = acq.pieces
             spent = False
             for piece in pieces:
-                if not (piece.free and piece.qty > ZERO and _usable(piece, epochs)):
+                if not (piece.free and piece.qty > ZERO) or (
+                    type(piece) is _Disp and not _usable(piece, epochs)
+                ):
                     spent = True
                 elif isinstance(piece, _Lot) or piece.txn_id != sale_id:  # not sold in this sale
                     # A part cut off by a match is used at once and never added to pieces.
@@ -684,7 +694,9 @@ class Replayer:
                          reportable, len(disposals), epoch)
             disposals.append(disp)
             if lot.free:  # sold shares of an unused lot can still replace a loss
-                lot.acq.add(disp)
+                acq = lot.acq
+                if acq.open:
+                    acq.pieces.append(disp)
             if reportable and disp.proceeds < basis:
                 losses.append((disp, lot))
             if lot.qty <= ZERO:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
+
 from lotwise.allocation import allocation
 from lotwise.cli.app import app
 from lotwise.cli.book_commands import GAIN_COLUMNS, LOT_COLUMNS, print_holdings
@@ -62,7 +64,8 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
             "plan": plan_json(plan, record.id),
         })
         return
-    console.rule(f"lotwise demo — household [bold]{hid}[/] in {store_url(db)}")
+    console.rule(Text.assemble("lotwise demo — household ", (hid, "bold"),
+                               f" in {store_url(db)}"))
     console.print(f"Imported {txn_result.added} new transactions "
                   f"({txn_result.skipped} already present) and {price_result.added} prices.\n")
     print_holdings(holdings)

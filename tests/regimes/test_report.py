@@ -57,3 +57,34 @@ def test_each_gains_layout_keeps_to_its_own_residents() -> None:
     assert [r["account"] for r in gain_rows(BOOK, 2025)] == ["ann_t"]
     assert [r["owner"] for r in schedule_3_rows(BOOK, 2025)] == ["ben"]
     assert [r["owner"] for r in sa108_rows(BOOK, 2025)] == ["dee"]
+
+
+def test_the_canadian_view_adds_line_13199_down_to_line_13200() -> None:
+    """Gifts of listed securities: proceeds on line 13199, gain deemed nil (ITA s.38(a.1),
+    Form T1170); superficial losses nil (s.40(2)(g)(i)).  Each step is a line of the view."""
+    from rich.console import Console
+
+    from lotwise.regimes.report import ca_tax_view
+
+    hh = replace(household({"ben": "CA"}, {"ben_c": ("ben", "non_registered")},
+                           securities={"XIC": None, "VFV": None}),
+                 tax={"ca": {"ben": {"marginal_rate": 0.3}}})
+    book = replay(hh, journal("""
+        2024-01-02 ben_c buy XIC 100 @30
+        2024-01-02 ben_c buy VFV 100 @30
+        2025-04-09 ben_c sell XIC 100 @25
+        2025-04-20 ben_c buy XIC 100 @24
+        2025-12-10 ben_c donate VFV 50 @40
+    """))
+    (view,), (data,) = ca_tax_view(hh, book, 2025, date(2025, 12, 31))
+    console = Console(width=250, record=True)
+    console.print(view)
+    lines = [line for line in console.export_text().splitlines() if "│" in line]
+    steps = [(cells[1].strip(), cells[3].strip()) for cells in
+             (line.split("│") for line in lines[:6])]
+    assert steps == [("Sched 3 13199", "4,500.00"), ("Sched 3", "4,500.00"),
+                     ("Sched 3", "0.00"), ("s.40(2)(g)(i)", "500.00"), ("", "0.00"),
+                     ("T1170", "500.00")]
+    assert "of which gifts of listed securities 2,000.00" in lines[0]
+    assert lines[6].split("│")[1].strip() == "Sched 3 13200"
+    assert data["net_gain"] == "0.00" and data["exempt_gain"] == "500.00"

@@ -206,6 +206,8 @@ class Household:
     format_version: int = 1
     tax: Mapping[str, object] = field(default_factory=dict)  # raw [tax] table, see docs/tax.md
     scheduled: tuple[ScheduledPurchase, ...] = ()
+    # the file (or store entry) the household was read from, named by errors found later
+    source: str = field(default="household.toml", compare=False)
 
     def __post_init__(self) -> None:
         for name in ("owners", "accounts", "securities"):

@@ -52,7 +52,7 @@ from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.ca import CaDisposition, SuperficialLoss, affiliated_owners
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
-from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes
+from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes, year_tables
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def ca_profile(household: Household, owner_id: str) -> CaProfile:
     raw = household.tax.get("ca", {})
     table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
     problems: list[Problem] = []
-    source = Source("household.toml")
+    source = Source(household.source)
     path = f"tax.ca.{owner_id}"
     if not isinstance(table, Mapping):
         raise InputError.one(source, path, "must be a table",
@@ -185,7 +185,7 @@ def ca_profile(household: Household, owner_id: str) -> CaProfile:
     if "marginal_rate" in table:
         rate = _rate(table["marginal_rate"], f"{path}.marginal_rate", problems, source)
     years: dict[int, Decimal] = {}
-    for year, sub in (table.get("years") or {}).items():
+    for year, sub in year_tables(table.get("years"), path, problems, source).items():
         sub_path = f"{path}.years.{year}"
         if not isinstance(sub, Mapping) or set(sub) - {"marginal_rate"}:
             problems.append(Problem(source, sub_path, "a year table takes only marginal_rate",

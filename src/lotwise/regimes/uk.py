@@ -54,7 +54,7 @@ from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.uk import UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
-from lotwise.regimes.base import UK, LossRule
+from lotwise.regimes.base import UK, LossRule, year_tables
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
     """The owner's ``[tax.uk.<owner>]`` table, checked."""
     raw = household.tax.get("uk", {})
     table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
-    source = Source("household.toml")
+    source = Source(household.source)
     path = f"tax.uk.{owner_id}"
     problems: list[Problem] = []
     if not isinstance(table, Mapping):
@@ -209,7 +209,7 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
     if "taxable_income" in table:
         income = _amount(table["taxable_income"], f"{path}.taxable_income", problems, source)
     years: dict[int, Decimal] = {}
-    for year, sub in (table.get("years") or {}).items():
+    for year, sub in year_tables(table.get("years"), path, problems, source).items():
         sub_path = f"{path}.years.{year}"
         if not isinstance(sub, Mapping) or set(sub) - {"taxable_income"}:
             problems.append(Problem(source, sub_path, "a year table takes only taxable_income",

@@ -111,3 +111,26 @@ def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:
     assert problem.fix.startswith("add a row 2024-04-15,USD,CAD,<rate>")
     with pytest.raises(InputError, match="no FX rates file was given"):
         replay(HH, rows)
+
+
+def test_a_missing_rate_says_how_old_a_rate_may_be_and_why(tmp_path: Path) -> None:
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], max_age_days=3)
+    with pytest.raises(MissingRateError) as caught:
+        table.rate("USD", "CAD", date(2024, 3, 11))
+    assert str(caught.value) == ("no USD/CAD rate for 2024-03-11 or the 3 days before it; the "
+                                 "latest earlier rate is of 2024-03-01, 10 days before")
+    assert caught.value.why.startswith("a rate more than 3 days old is not used")
+    assert table.source == "the FX rates file"
+    path = tmp_path / "rates.csv"
+    path.write_text("date,base,quote,rate\n2024-03-01,USD,CAD,1.3576\n", encoding="utf-8")
+    assert load_fx_table(path, today=TODAY).source == str(path)
+
+
+def test_a_missing_rate_of_a_row_names_the_rates_file() -> None:
+    rows = journal("2024-04-15 usd buy VTI 10 @260")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], source="rates/fx.csv")
+    with pytest.raises(InputError) as caught:
+        replay(HH, rows, fx=table)
+    (problem,) = caught.value.problems
+    assert "and rates/fx.csv has none for that day or the 7 days before" in problem.message
+    assert "to rates/fx.csv" in problem.fix and "more than 7 days old is not used" in problem.fix

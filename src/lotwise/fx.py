@@ -25,7 +25,10 @@ no more than ``max_age_days`` (default 7) before it, as central banks publish on
 business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
 No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
 missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
-date and the pair.
+date, the pair and the rates file (``FxTable.source``).  An older rate is never used: seven
+days bridge any weekend and holiday run, and beyond them a rate no longer says what a
+dollar was worth that day (ITA s.261(1): the Bank of Canada's rate for the day or, when it
+quotes none, for the closest preceding day).
 
 Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-03-01
 (USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
@@ -47,6 +50,8 @@ from lotwise.model.transactions import Transaction
 
 DEFAULT_MAX_AGE_DAYS = 7
 ONE = Decimal(1)
+RATES_FILE = "the FX rates file"
+"""How a table built without a file is named in messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +65,43 @@ class FxRate:
 
 
 class MissingRateError(LookupError):
-    """No ``base``/``quote`` rate on or shortly before ``day``."""
+    """No ``base``/``quote`` rate on ``day`` or in the ``max_age_days`` before it."""
 
-    def __init__(self, base: str, quote: str, day: date, latest: date | None) -> None:
+    def __init__(self, base: str, quote: str, day: date, latest: date | None,
+                 max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
         self.base = base
         self.quote = quote
         self.day = day
         self.latest = latest
+        self.max_age_days = max_age_days
         when = (
-            f"; the latest earlier rate is of {latest.isoformat()}" if latest is not None else ""
+            f"; the latest earlier rate is of {latest.isoformat()}, "
+            f"{(day - latest).days} days before" if latest is not None else ""
         )
-        super().__init__(f"no {base}/{quote} rate for {day.isoformat()}{when}")
+        super().__init__(f"no {base}/{quote} rate for {day.isoformat()} or the "
+                         f"{max_age_days} days before it{when}")
+
+    @property
+    def why(self) -> str:
+        """Why an older rate is not used, for the fix of a message."""
+        return (f"a rate more than {self.max_age_days} days old is not used: that bridges "
+                "weekends and bank holidays, and an older rate would misstate the day's value")
 
 
 class FxTable:
     """Daily rates by currency pair; immutable once built.
 
     The same (date, base, quote) given twice must have the same rate, else ``ValueError``.
+    ``source`` names where the rates come from (the file), for messages.
     """
 
-    __slots__ = ("_dates", "_max_age", "_rates")
+    __slots__ = ("_dates", "_max_age", "_rates", "source")
 
     def __init__(
-        self, rates: Iterable[FxRate] = (), *, max_age_days: int = DEFAULT_MAX_AGE_DAYS
+        self, rates: Iterable[FxRate] = (), *, max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        source: str = RATES_FILE,
     ) -> None:
+        self.source = source
         by_pair: dict[tuple[str, str], dict[date, Decimal]] = {}
         for fx in rates:
             if fx.rate <= 0:
@@ -124,7 +142,7 @@ class FxTable:
             (d for d in (self._latest((base, quote), day), self._latest((quote, base), day)) if d),
             default=None,
         )
-        raise MissingRateError(base, quote, day, latest)
+        raise MissingRateError(base, quote, day, latest, self._max_age.days)
 
     def _lookup(self, pair: tuple[str, str], day: date) -> tuple[Decimal, date] | None:
         days = self._dates.get(pair)
@@ -182,12 +200,12 @@ def convert(
         rate = txn.fx_rate
         if rate is None:
             if fx is None:
-                problems.append(_missing(txn, own, target, None, no_table=True))
+                problems.append(_missing(txn, own, target, None))
                 continue
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
-                problems.append(_missing(txn, own, target, exc.latest, no_table=False))
+                problems.append(_missing(txn, own, target, exc, fx.source))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -211,22 +229,27 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 
 def _missing(
-    txn: Transaction, own: str, target: str, latest: date | None, *, no_table: bool
+    txn: Transaction, own: str, target: str, missing: MissingRateError | None,
+    rates: str = RATES_FILE,
 ) -> Problem:
+    """The problem of a row without a rate; ``missing`` is ``None`` without a rates file."""
     day = txn.date.isoformat()
     source = txn.source or Source(f"transaction {txn.id}")
-    where = (
-        "and no FX rates file was given"
-        if no_table
-        else "in the FX rates file"
-        + (f" (its latest earlier {own}/{target} rate is of {latest.isoformat()})" if latest
-           else "")
-    )
+    if missing is None:
+        where = "and no FX rates file was given"
+        fix = (f"add a row {day},{own},{target},<rate> to an FX rates file and give it with "
+               "--fx, or give this row an fx_rate")
+    else:
+        where = f"and {rates} has none for that day or the {missing.max_age_days} days before"
+        if missing.latest is not None:
+            where += (f" (its latest earlier {own}/{target} rate is of "
+                      f"{missing.latest.isoformat()})")
+        fix = (f"add a row {day},{own},{target},<rate> to {rates}, or give this row an "
+               f"fx_rate; {missing.why}")
     return Problem(
         source,
         "fx_rate",
         f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and the "
         f"owner's tax currency is {target}, {where}",
-        f"add a row {day},{own},{target},<rate> to the FX rates file (--fx), or give this "
-        "row an fx_rate",
+        fix,
     )

@@ -38,7 +38,7 @@ def load_fx_table(
     path: str | os.PathLike[str], *, today: date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
 ) -> FxTable:
     """Read an FX rates file into an :class:`~lotwise.fx.FxTable`."""
-    return FxTable(read_fx(path, today=today), max_age_days=max_age_days)
+    return FxTable(read_fx(path, today=today), max_age_days=max_age_days, source=str(path))
 
 
 def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:

@@ -63,8 +63,8 @@ def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> 
         return fx.rate(currency, base, day)
     except MissingRateError as exc:
         raise InputError.one(
-            Source("--fx"), "rate", f"{exc} ({why} is in {currency})",
-            f"add a row {day.isoformat()},{currency},{base},<rate> to the FX rates file",
+            Source(fx.source), "rate", f"{exc} ({why} is in {currency})",
+            f"add a row {day.isoformat()},{currency},{base},<rate> to {fx.source}; {exc.why}",
         ) from exc
 
 

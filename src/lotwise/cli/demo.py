@@ -39,7 +39,8 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
         _, txn_result = import_transactions_file(store, folder / "transactions.csv", hid, db)
         price_result = import_prices_file(store, folder / "prices.csv")
     ctx = load_context(db=db, household_id=hid, as_of=as_date(as_of))
-    holdings = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of))
+    holdings = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of),
+                             ctx.household.base_currency)
     lots = lot_rows(ctx.book, ctx.prices, ctx.as_of)
     years = sorted({d.sold.year for d in ctx.book.disposals if d.reportable})
     gains = {year: gain_rows(ctx.book, year) for year in years}

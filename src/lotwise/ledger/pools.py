@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from lotwise.errors import InputError, Source
 from lotwise.ledger.book import CashEvent
@@ -91,12 +92,29 @@ class PoolBalance:
         return self.cost / self.quantity if self.quantity else ZERO
 
 
+_HANDLER_NAMES = {
+    Action.BUY: "buy",
+    Action.REINVEST: "reinvest",
+    Action.SELL: "sell",
+    Action.DONATE: "donate",
+    Action.TRANSFER: "transfer",
+    Action.SPLIT: "split",
+    Action.RETURN_OF_CAPITAL: "return_of_capital",
+    Action.DIVIDEND: "dividend",
+    Action.INTEREST: "cash_in",
+    Action.DEPOSIT: "cash_in",
+    Action.WITHDRAWAL: "cash_out",
+    Action.FEE: "cash_out",
+}
+
+
 class PooledReplayer(ABC):
     """Shared state and the actions that do not depend on the country's rules."""
 
     regime = ""
     taxable_kind = ""  # the PoolBalance kind of taxable pools
     lot_prefix = ""
+    handlers: ClassVar[Mapping[Action, Callable[[PooledReplayer, Transaction], None]]] = {}
 
     def __init__(self, household: Household, accounts: Iterable[str]) -> None:
         self.household = household
@@ -109,20 +127,12 @@ class PooledReplayer(ABC):
         self.cash_events: list[CashEvent] = []
         self.disposals: list[Disposal] = []
         self.last: tuple[date, int] | None = None
-        self.handlers: Mapping[Action, Callable[[Transaction], None]] = {
-            Action.BUY: self.buy,
-            Action.REINVEST: self.reinvest,
-            Action.SELL: self.sell,
-            Action.DONATE: self.donate,
-            Action.TRANSFER: self.transfer,
-            Action.SPLIT: self.split,
-            Action.RETURN_OF_CAPITAL: self.return_of_capital,
-            Action.DIVIDEND: self.dividend,
-            Action.INTEREST: self.cash_in,
-            Action.DEPOSIT: self.cash_in,
-            Action.WITHDRAWAL: self.cash_out,
-            Action.FEE: self.cash_out,
-        }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The handlers are the class's own functions, not bound methods kept on the instance,
+        # so a replayer holds no reference cycle and is freed as soon as it is dropped.
+        super().__init_subclass__(**kwargs)
+        cls.handlers = {action: getattr(cls, name) for action, name in _HANDLER_NAMES.items()}
 
     # -- driving
 
@@ -138,7 +148,7 @@ class PooledReplayer(ABC):
         if self.last is not None and key < self.last:
             raise ValueError("transactions must be applied in (date, seq) order")
         self.last = key
-        self.handlers[txn.action](txn)
+        self.handlers[txn.action](self, txn)
 
     # -- acquisitions are shared; the rest each country defines
 

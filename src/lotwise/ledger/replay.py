@@ -121,16 +121,21 @@ class _Lot:
 
     def split_off(self, shares: Decimal) -> _Lot:
         """Cut ``shares`` off this lot into a new piece with its share of the basis."""
-        part = _Lot(
-            self.acq.next_piece_id(), self.acq, self.account, self.symbol, shares, ZERO,
-            self.acquired, self.origin,
-        )
-        part.basis = self.basis * shares / self.qty
-        part.wash_adj = self.wash_adj * shares / self.qty
-        part.holding_start = self.holding_start
-        part.free = self.free
-        self.basis -= part.basis
-        self.wash_adj -= part.wash_adj
+        acq = self.acq
+        acq.splits += 1
+        part = _Lot.__new__(_Lot)
+        part.lot_id = f"{acq.id}#{acq.splits + 1}"
+        part.acq, part.acq_id, part.seq = acq, self.acq_id, self.seq
+        part.account, part.symbol, part.origin = self.account, self.symbol, self.origin
+        part.acquired, part.holding_start, part.free = self.acquired, self.holding_start, self.free
+        part.qty = shares
+        part.basis = basis = self.basis * shares / self.qty
+        self.basis -= basis
+        if self.wash_adj:
+            part.wash_adj = adjustment = self.wash_adj * shares / self.qty
+            self.wash_adj -= adjustment
+        else:
+            part.wash_adj = ZERO
         self.qty -= shares
         return part
 
@@ -254,10 +259,6 @@ class _Acq:
         """Out of every window to come: its pieces are no longer needed."""
         self.open = False
         self.pieces.clear()
-
-    def next_piece_id(self) -> str:
-        self.splits += 1
-        return f"{self.id}#{self.splits + 1}"
 
 
 class _Group:
@@ -690,8 +691,9 @@ class Replayer:
         emptied: list[_Lot] = []
         for lot, shares in chosen:
             basis = self._take(lot, shares)
-            disp = _Disp(lot, shares, basis, proceeds_total * shares / quantity, txn, "sale",
-                         reportable, len(disposals), epoch)
+            proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
+            disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable, len(disposals),
+                         epoch)
             disposals.append(disp)
             if lot.free:  # sold shares of an unused lot can still replace a loss
                 acq = lot.acq
@@ -867,16 +869,16 @@ def replay(
     at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
     """
     # The collector would walk the journal and the replay's many long-lived objects again
-    # and again; none of them is cyclic garbage, so it is paused throughout.
-    with collector_paused():
+    # and again; none of them is cyclic garbage, so it is paused throughout.  No replay
+    # leaves cyclic garbage (Replayer.release; the pooled replayers hold no cycle), so what
+    # it keeps, the book, goes straight to the collector's oldest generation instead of
+    # being scanned by the first collection after the pause.
+    with collector_paused(promote=True):
         ordered = sorted(transactions, key=attrgetter("date", "seq"))
         if as_of is not None:
             ordered = [txn for txn in ordered if txn.date <= as_of]
         if not _only_us(household, ordered):
             return _replay_regimes(household, ordered, as_of, fx)
-    # The US replay leaves no cyclic garbage (Replayer.release), so what it keeps, the
-    # book, goes straight to the collector's oldest generation instead of being scanned.
-    with collector_paused(promote=True):
         return _replay_us(household, ordered, as_of)
 
 

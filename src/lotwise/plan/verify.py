@@ -125,8 +125,8 @@ def verify_plan(
                         f"{w.replacement_symbol} in {w.replacement_account}")
     final = with_future if future else after_book
     problems += _regime_problems(final, trades, planned, plan_ids)
-    for account, start in book.cash.items():
-        end = after_book.cash.get(account, ZERO)
+    for account in {**book.cash, **after_book.cash}:  # an account without cash before too
+        start, end = book.cash.get(account, ZERO), after_book.cash.get(account, ZERO)
         if end < min(ZERO, start) - CASH_TOLERANCE:
             problems.append(f"cash of {account} would be {end:,.2f} "
                             f"{after_book.cash_currency_of(account)}")

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.fx import FxRate, FxTable, MissingRateError, convert, row_currency
+from lotwise.fx import (
+    FxRate,
+    FxTable,
+    MissingRateError,
+    convert,
+    in_account_currency,
+    row_currency,
+)
 from lotwise.io.fx_csv import load_fx_table, parse_fx
 from lotwise.ledger import replay
 
@@ -94,6 +101,23 @@ def test_convert_uses_the_rows_own_fx_rate_before_the_table() -> None:
     assert (first.price, first.fees, first.currency, first.fx_rate) == (
         D("337.50"), D("1.35"), "CAD", D("1.35"))
     assert second.price == D("339.400") and second.fx_rate == D("1.3576")
+
+
+def test_in_account_currency_converts_only_rows_in_another_currency_than_their_account() -> None:
+    rows = journal("""
+        2024-03-01 usd deposit amount=100
+        2024-03-01 usd buy VTI 1 @250 fx=1.35
+        2024-03-01 usd buy XIC 10 @30 fx=2
+        2024-03-01 cash buy VTI 1 @250 fx=1.35
+    """)
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.25"))])
+    deposit, vti, xic, cad_vti = in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"},
+                                                     table)
+    assert (deposit, vti) == (rows[0], rows[1])  # US dollars in the US-dollar account
+    # fx= is the rate into the owner's tax currency: not the US-dollar account's
+    assert (xic.price, xic.currency, xic.fx_rate) == (D("24.0"), "USD", D("0.8"))
+    # ... but the Canadian-dollar account's currency is the tax currency
+    assert (cad_vti.price, cad_vti.currency) == (D("337.50"), "CAD")
 
 
 def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:

@@ -352,8 +352,6 @@ class CaReplayer(PooledReplayer):
         self.record(txn, self.lot_id(txn.account, txn.symbol), txn.quantity, since,
                     proceeds - outlays, acb, kind=kind, reportable=kind == "sale",
                     code="SL" if denied else "", adjustment=denied)
-        if kind == "sale":
-            self.add_cash(txn.account, proceeds - outlays)
 
     def superficial_loss(self, txn: Transaction, owner: str, loss: Decimal) -> Decimal:
         """Deny the superficial part of ``loss``; return it (ITA s.54, s.40(2)(g)(i))."""
@@ -450,7 +448,6 @@ class CaReplayer(PooledReplayer):
         if held <= 0:
             raise error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
                         "but no shares are held", "check the account and symbol of this row")
-        self.add_cash(txn.account, txn.amount)
         self.event(txn, txn.amount)
         pool = self.pool(txn.account, txn.symbol)
         pool.cost -= txn.amount  # s.53(2)(c)

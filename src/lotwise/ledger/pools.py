@@ -11,7 +11,9 @@ cost.  :class:`PooledReplayer` keeps
 * ``pools[key]`` — a :class:`Pool` (shares, cost, the part of the cost added by a denied
   loss, the first acquisition date) per ``(owner, symbol)`` for taxable accounts and per
   ``(account, symbol)`` for sheltered ones;
-* cash per account and the cash events (dividends with their withholding, interest, ...).
+* the cash events (dividends with their withholding, interest, ...).  Cash balances are
+  kept in each account's own currency by :mod:`lotwise.ledger.cash`, not here: this
+  ledger's amounts are in the owner's tax currency.
 
 Removing ``q`` shares from a pool of ``Q`` shares costing ``C`` takes ``C * q / Q`` and
 leaves the rest, so a pool's cost is conserved exactly: what went in equals what came out
@@ -100,11 +102,11 @@ _HANDLER_NAMES = {
     Action.TRANSFER: "transfer",
     Action.SPLIT: "split",
     Action.RETURN_OF_CAPITAL: "return_of_capital",
-    Action.DIVIDEND: "dividend",
-    Action.INTEREST: "cash_in",
-    Action.DEPOSIT: "cash_in",
-    Action.WITHDRAWAL: "cash_out",
-    Action.FEE: "cash_out",
+    Action.DIVIDEND: "cash_event",
+    Action.INTEREST: "cash_event",
+    Action.DEPOSIT: "cash_event",
+    Action.WITHDRAWAL: "cash_event",
+    Action.FEE: "cash_event",
 }
 
 
@@ -123,7 +125,6 @@ class PooledReplayer(ABC):
         self.taxable = {a: household.accounts[a].type.is_taxable for a in self.accounts}
         self.held: dict[tuple[str, str], Decimal] = {}
         self.pools: dict[tuple[str, str, str], Pool] = {}
-        self.cash: dict[str, Decimal] = {}
         self.cash_events: list[CashEvent] = []
         self.disposals: list[Disposal] = []
         self.last: tuple[date, int] | None = None
@@ -155,9 +156,7 @@ class PooledReplayer(ABC):
     def buy(self, txn: Transaction) -> None:
         """An acquisition paid in cash: its cost is the price plus fees."""
         assert txn.quantity is not None
-        cost = txn.gross + txn.fees
-        self.add_cash(txn.account, -cost)
-        self.acquire(txn, txn.quantity, cost)
+        self.acquire(txn, txn.quantity, txn.gross + txn.fees)
 
     def reinvest(self, txn: Transaction) -> None:
         """A dividend reinvested: an acquisition costing the dividend."""
@@ -268,8 +267,6 @@ class PooledReplayer(ABC):
             kind=kind,
             reportable=False,
         )
-        if kind == "sale":
-            self.add_cash(txn.account, proceeds)
 
     def move(self, txn: Transaction, target: str, quantity: Decimal) -> None:
         """Move shares between two accounts of one pool (an owner's taxable accounts)."""
@@ -296,10 +293,7 @@ class PooledReplayer(ABC):
         self.held[key] = before * txn.quantity
         self.pool(txn.account, txn.symbol).qty += before * (txn.quantity - 1)
 
-    # -- cash
-
-    def add_cash(self, account: str, amount: Decimal) -> None:
-        self.cash[account] = self.cash.get(account, ZERO) + amount
+    # -- cash events
 
     def event(self, txn: Transaction, amount: Decimal) -> None:
         withholding = txn.withholding or ZERO
@@ -316,26 +310,14 @@ class PooledReplayer(ABC):
             )
         )
 
-    def dividend(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, amount - (txn.withholding or ZERO))
-        self.event(txn, amount)
-
-    def cash_in(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, amount)
-        self.event(txn, amount)
-
-    def cash_out(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, -amount)
-        self.event(txn, amount)
+    def cash_event(self, txn: Transaction) -> None:
+        """A dividend, interest, a deposit, a withdrawal or a fee: kept for the tax year."""
+        self.event(txn, txn.gross)
 
     def reinvested_dividend(self, txn: Transaction) -> Decimal:
         """Record a reinvested dividend as income; return the cost of the new shares."""
         dividend = txn.gross
         self.event(txn, dividend)
-        self.add_cash(txn.account, -txn.fees - (txn.withholding or ZERO))
         return dividend + txn.fees
 
     # -- results

@@ -8,7 +8,9 @@ accepted only if
   that will happen by themselves in the next 30 days (scheduled purchases and expected
   dividend reinvestments, replayed as well);
 * no holding goes negative (the ledger refuses to sell shares that are not held);
-* no account's cash falls below where it started (or zero);
+* no account's cash falls below where it started (or zero), counted in the account's own
+  currency: a plan made in the base currency cannot spend more US dollars than a US-dollar
+  account holds;
 * the year's tax is recomputed exactly from the replayed disposals.
 """
 
@@ -44,7 +46,7 @@ class Verification:
     ok: bool
     problems: tuple[str, ...]
     wash_sales: tuple[WashSale, ...]
-    cash: Mapping[str, Decimal]
+    cash: Mapping[str, Decimal]  # each account's after the plan, in its own currency
     realized: Mapping[str, tuple[Decimal, Decimal]]
     tax_after: Mapping[str, Decimal]
     after: Allocation
@@ -123,10 +125,11 @@ def verify_plan(
                         f"{w.replacement_symbol} in {w.replacement_account}")
     final = with_future if future else after_book
     problems += _regime_problems(final, trades, planned, plan_ids)
-    for account, start in book.cash.items():
-        end = after_book.cash.get(account, ZERO)
+    for account in {**book.cash, **after_book.cash}:  # an account without cash before too
+        start, end = book.cash.get(account, ZERO), after_book.cash.get(account, ZERO)
         if end < min(ZERO, start) - CASH_TOLERANCE:
-            problems.append(f"cash of {account} would be {end:,.2f}")
+            problems.append(f"cash of {account} would be {end:,.2f} "
+                            f"{after_book.cash_currency_of(account)}")
     plan_disposals = [d for d in after_book.disposals if d.txn_id in plan_ids]
     realized = realized_by_unit(household, plan_disposals, as_of)
     tax_after = total_tax(positions, realized)

@@ -85,3 +85,17 @@ def test_the_profile_is_checked() -> None:
                                                 "years": {"2026": {"marginal_rate": 0.4}}}}})
     profile = ca_profile(yearly, "claire")
     assert profile.rate_for(2025) == D("0.3") and profile.rate_for(2026) == D("0.4")
+
+
+def test_the_year_adds_the_lines_rounded_to_the_cent() -> None:
+    # Three sales of 1 XIC bought at $10.005 with no fees: each line's ACB is $10.01 (half
+    # up), proceeds $12.00, gain $1.99; the year adds $5.97, not 3 x $1.995 = $5.985.
+    book = replay(HH, journal("""
+        2025-01-03 cash buy XIC 3 @10.005
+        2025-06-02 cash sell XIC 1 @12
+        2025-06-03 cash sell XIC 1 @12
+        2025-06-04 cash sell XIC 1 @12
+    """))
+    (year,) = ca_years(book, HH, "claire", 2025)
+    assert (year.proceeds, year.acb, year.net_gain) == (D("36.00"), D("30.03"), D("5.97"))
+    assert year.taxable_capital_gain == D("2.985")

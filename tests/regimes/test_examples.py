@@ -117,6 +117,54 @@ def test_tax_for_the_uk_has_both_rate_pairs_of_2024_25() -> None:
     assert D(olivia["tax"]) >= 0
 
 
+def _years(name: str) -> range:
+    first = {"ca": 2024, "uk": 2023}[name]  # the journals start on 2 January 2024
+    return range(first, TODAY.year + 1)
+
+
+@pytest.mark.parametrize("name", ["ca", "uk"])
+def test_gains_and_tax_agree_to_the_penny_in_every_year(name: str) -> None:
+    # One rounding rule (lotwise.regimes.rounding): each line rounded, then added.
+    for year in _years(name):
+        code, out = run("gains", "--year", str(year), *files(name), "--json")
+        assert code == 0, out
+        gains = json.loads(out)
+        code, out = run("tax", "--year", str(year), *files(name), "--as-of",
+                        TODAY.isoformat(), "--json")
+        assert code == 0, out
+        tax = json.loads(out)
+        if name == "ca":
+            totals = gains["schedule_3"]["totals"]
+            for unit in tax["canada"]:
+                t = totals.get(unit["owner"], dict.fromkeys(
+                    ("proceeds", "acb", "outlays", "gain", "denied"), "0.00"))
+                assert (unit["proceeds"], unit["acb"], unit["outlays"]) == (
+                    t["proceeds"], t["acb"], t["outlays"]), (year, unit["owner"])
+                assert D(unit["net_gain"]) + D(unit["exempt_gain"]) == D(t["gain"]), year
+                assert unit["superficial_losses_denied"] == t["denied"], year
+        else:
+            totals = gains["sa108"]["totals"]
+            for unit in tax["united_kingdom"]:
+                t = totals.get(unit["owner"], {"disposals": "0", **dict.fromkeys(
+                    ("proceeds", "allowable_costs", "gains", "losses"), "0.00")})
+                assert (str(unit["disposals"]), unit["proceeds"], unit["allowable_costs"],
+                        unit["gains"], unit["losses"]) == (
+                    t["disposals"], t["proceeds"], t["allowable_costs"], t["gains"],
+                    t["losses"]), (year, unit["owner"])
+
+
+def test_the_two_penny_differences_of_the_uk_example_are_gone() -> None:
+    # James 2024-25 and Olivia 2025-26: `gains` and `tax` once said 972.07 / 972.08 and
+    # 646.32 / 646.33; both now add the rounded lines.
+    for year, owner, gain in ((2024, "james", "972.07"), (2025, "olivia", "646.32")):
+        _, out = run("gains", "--year", str(year), *files("uk"), "--json")
+        assert json.loads(out)["sa108"]["totals"][owner]["gains"] == gain
+        _, out = run("tax", "--year", str(year), *files("uk"), "--as-of", "2026-11-20",
+                     "--json")
+        (unit,) = [u for u in json.loads(out)["united_kingdom"] if u["owner"] == owner]
+        assert unit["gains"] == gain
+
+
 def test_tax_for_canada_applies_the_losses_carried_in() -> None:
     code, out = run("tax", "--year", "2024", *files("ca"), "--as-of", "2024-12-31", "--json")
     assert code == 0, out

@@ -165,3 +165,16 @@ def test_the_profile_is_checked() -> None:
     profile = uk_profile(with_profile(taxable_income=1, years={"2025": {"taxable_income": 2}}),
                          "olivia")
     assert (profile.income_for(2024), profile.income_for(2025)) == (D(1), D(2))
+
+
+def test_the_year_adds_the_disposals_rounded_to_the_penny() -> None:
+    # Three disposals of 1 A bought at £10.005: each one's allowable cost is £10.01 (half
+    # up), its gain £1.99; the year adds £5.97, not 3 x £1.995 = £5.985.
+    book = replay(HH, journal("""
+        2025-05-01 gia buy A 3 @10.005
+        2025-06-02 gia sell A 1 @12
+        2025-06-03 gia sell A 1 @12
+        2025-06-04 gia sell A 1 @12
+    """))
+    year = uk_years(book, HH, "olivia", 2025)[-1]
+    assert (year.proceeds, year.allowable_costs, year.gains) == (D(36), D("30.03"), D("5.97"))

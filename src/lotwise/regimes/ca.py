@@ -26,6 +26,8 @@ net capital losses of other years applied (line 25300) and the losses carried fo
 Worked example: Claire sells 100 units of XIC in 2025 for $3,400 with a $9.99 commission;
 her ACB is $2,800.  Gain = 3,400 - 2,800 - 9.99 = $590.01; taxable capital gain $295.005.
 With $200 of net capital losses carried in, $200 is applied and $95.005 remains taxable.
+Each line's amounts are rounded to the cent before they are added (one rule for
+``lotwise gains``, ``lotwise tax`` and the planner: :mod:`lotwise.regimes.rounding`).
 
 The household's ``[tax.ca]`` table (all keys optional)::
 
@@ -51,8 +53,9 @@ from typing import TYPE_CHECKING, Any
 from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.ca import CaDisposition, SuperficialLoss, affiliated_owners
 from lotwise.model.household import Account, AccountType, Household
-from lotwise.model.numbers import ZERO, dec
+from lotwise.model.numbers import ZERO, dec, money
 from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes
+from lotwise.regimes.rounding import schedule_3_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -227,13 +230,20 @@ def _rate(value: Any, path: str, problems: list[Problem], source: Source) -> Dec
 
 @dataclass(frozen=True, slots=True)
 class CaYear:
-    """One person's capital gains for a calendar year, in Canadian dollars."""
+    """One person's capital gains for a calendar year, in Canadian dollars.
+
+    Every amount adds the Schedule 3 lines rounded to the cent
+    (:mod:`lotwise.regimes.rounding`)."""
 
     owner: str
     year: int
     lines: tuple[CaDisposition, ...]
     superficial: tuple[SuperficialLoss, ...]
     inclusion_rate: Decimal
+    proceeds: Decimal
+    acb: Decimal
+    outlays: Decimal
+    denied: Decimal  # superficial losses denied (s.40(2)(g)(i))
     net_gain: Decimal  # total capital gains (or losses), exempt gifts left out
     exempt_gain: Decimal  # gains on gifts of listed shares (s.38(a.1)): zero inclusion
     taxable_capital_gain: Decimal  # T1 line 12700
@@ -245,24 +255,8 @@ class CaYear:
     foreign_tax: tuple[ForeignTax, ...]
 
     @property
-    def proceeds(self) -> Decimal:
-        return sum((line.proceeds for line in self.lines), ZERO)
-
-    @property
-    def acb(self) -> Decimal:
-        return sum((line.acb for line in self.lines), ZERO)
-
-    @property
-    def outlays(self) -> Decimal:
-        return sum((line.outlays for line in self.lines), ZERO)
-
-    @property
-    def denied(self) -> Decimal:
-        return sum((loss.denied for loss in self.superficial), ZERO)
-
-    @property
     def lost_for_good(self) -> Decimal:
-        return sum((loss.permanent for loss in self.superficial), ZERO)
+        return sum((money(loss.permanent) for loss in self.superficial), ZERO)
 
     @property
     def taxable_after_losses(self) -> Decimal:
@@ -288,8 +282,9 @@ def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list
     for year in range(first, last + 1):
         params = load_ca_year(year)
         mine = tuple(d for d in lines if d.sold.year == year)
-        net = sum((d.reported_gain for d in mine if not d.inclusion_exempt), ZERO)
-        exempt = sum((d.gain for d in mine if d.inclusion_exempt), ZERO)
+        rounded = [(d, schedule_3_line(d)) for d in mine]
+        net = sum((r.reported_gain for d, r in rounded if not d.inclusion_exempt), ZERO)
+        exempt = sum((r.gain for d, r in rounded if d.inclusion_exempt), ZERO)
         taxable = net * params.inclusion_rate if net > 0 else ZERO
         allowable_loss = -net * params.inclusion_rate if net < 0 else ZERO
         applied = min(carry, taxable)
@@ -299,7 +294,12 @@ def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list
                 owner=owner_id, year=year, lines=mine,
                 superficial=tuple(s for s in book.superficial_losses
                                   if s.owner == owner_id and s.sold.year == year),
-                inclusion_rate=params.inclusion_rate, net_gain=net, exempt_gain=exempt,
+                inclusion_rate=params.inclusion_rate,
+                proceeds=sum((r.proceeds for _, r in rounded), ZERO),
+                acb=sum((r.acb for _, r in rounded), ZERO),
+                outlays=sum((r.outlays for _, r in rounded), ZERO),
+                denied=sum((r.denied for _, r in rounded), ZERO),
+                net_gain=net, exempt_gain=exempt,
                 taxable_capital_gain=taxable, allowable_capital_loss=allowable_loss,
                 carry_in=carry, applied=applied, carry_out=carry_out,
                 marginal_rate=profile.rate_for(year),

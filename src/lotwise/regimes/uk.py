@@ -20,6 +20,8 @@ Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
   18 % / 24 % from that day (Finance Act 2025 s.7).  Losses and the annual exempt amount
   may be set against the gains in the way most beneficial to the person (s.4B); lotwise
   also uses the basic rate band where it saves most, and says so in the computation.
+* Each disposal's amounts are rounded to the penny before they are added (one rule for
+  ``lotwise gains``, ``lotwise tax`` and the planner: :mod:`lotwise.regimes.rounding`).
 
 Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
 £5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no
@@ -55,6 +57,7 @@ from lotwise.ledger.uk import UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule
+from lotwise.regimes.rounding import sa108_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -256,12 +259,16 @@ class RateSlice:
 
 @dataclass(frozen=True, slots=True)
 class UkYear:
-    """One person's capital gains tax for one tax year, in pounds sterling."""
+    """One person's capital gains tax for one tax year, in pounds sterling.
+
+    Every amount adds the disposals rounded to the penny (:mod:`lotwise.regimes.rounding`)."""
 
     owner: str
     tax_year: int
     label: str
     disposals: tuple[UkDisposal, ...]
+    proceeds: Decimal  # of the reportable disposals (gifts at no gain, no loss left out)
+    allowable_costs: Decimal
     gains: Decimal  # gains in the year, before losses
     losses: Decimal  # losses in the year, positive
     losses_brought_forward: Decimal
@@ -278,14 +285,6 @@ class UkYear:
     @property
     def reportable(self) -> tuple[UkDisposal, ...]:
         return tuple(d for d in self.disposals if d.kind != "donation")
-
-    @property
-    def proceeds(self) -> Decimal:
-        return sum((d.proceeds for d in self.reportable), ZERO)
-
-    @property
-    def allowable_costs(self) -> Decimal:
-        return sum((d.allowable_costs for d in self.reportable), ZERO)
 
     @property
     def net_gains(self) -> Decimal:
@@ -310,9 +309,12 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
         disposals = tuple(d for d in mine if d.tax_year == year)
         income = profile.income_for(year)
         result = compute_year(params, disposals, carried, income)
+        lines = [sa108_line(d) for d in disposals if d.kind != "donation"]
         out.append(
             UkYear(
                 owner=owner_id, tax_year=year, label=params.label, disposals=disposals,
+                proceeds=sum((line.proceeds for line in lines), ZERO),
+                allowable_costs=sum((line.allowable_costs for line in lines), ZERO),
                 gains=result.gains, losses=result.losses, losses_brought_forward=carried,
                 losses_used=result.losses_used, annual_exempt_amount=params.annual_exempt_amount,
                 exempt_used=result.exempt_used, taxable_gains=result.taxable,
@@ -351,16 +353,18 @@ def compute_year(
 def period_totals(
     params: UkYearParams, disposals: tuple[UkDisposal, ...]
 ) -> tuple[list[Decimal], Decimal]:
-    """The year's gains per rate period and its losses (positive)."""
+    """The year's gains per rate period and its losses (positive), each disposal rounded to
+    the penny (:mod:`lotwise.regimes.rounding`); gifts at no gain, no loss left out."""
     gains = [ZERO] * len(params.periods)
     losses = ZERO
     for d in disposals:
         if d.kind == "donation":
             continue
-        if d.gain >= 0:
-            gains[params.period_of(d.date)] += d.gain
+        gain = sa108_line(d).gain
+        if gain >= 0:
+            gains[params.period_of(d.date)] += gain
         else:
-            losses -= d.gain
+            losses -= gain
     return gains, losses
 
 

@@ -108,13 +108,103 @@ def test_gains_for_the_uk_is_the_tax_year_from_6_april_in_gbp() -> None:
     assert "2025-03-31" in dates and "2025-04-08" not in dates
 
 
-def test_tax_for_the_uk_has_both_rate_pairs_of_2024_25() -> None:
+def test_tax_for_the_uk_example_2024_25_is_covered_by_the_exempt_amount() -> None:
+    # Olivia: gains £883.38 (14 June 2024, before 30 October), £817.60 (28 March 2025) and
+    # £269.68 (31 March 2025) = £1,970.66, no losses; under the £3,000 exempt amount (TCGA
+    # s.1K, Finance Act 2023 s.8), so her £2,000 brought forward are not touched (s.3(5A))
+    # and no gain reaches a rate.  James: one gain of £972.07 (20 November 2024), also
+    # covered.  Neither pair of rates is reached: see the next test for a household that
+    # reaches both.
     code, out = run("tax", "--year", "2024", *files("uk"), "--as-of", "2025-04-30", "--json")
     assert code == 0, out
-    (olivia,) = [u for u in json.loads(out)["united_kingdom"] if u["owner"] == "olivia"]
+    units = {u["owner"]: u for u in json.loads(out)["united_kingdom"]}
+    olivia, james = units["olivia"], units["james"]
     assert olivia["label"] == "2024-25" and olivia["annual_exempt_amount"] == "3000.00"
-    assert olivia["losses_brought_forward"] == "2000.00"
-    assert D(olivia["tax"]) >= 0
+    assert (olivia["disposals"], olivia["gains"], olivia["losses"]) == (3, "1970.66", "0.00")
+    assert olivia["losses_brought_forward"] == "2000.00" and olivia["losses_used"] == "0.00"
+    assert olivia["exempt_used"] == "1970.66" and olivia["taxable_gains"] == "0.00"
+    assert (olivia["rates"], olivia["tax"], olivia["losses_carried_forward"]) == (
+        [], "0.00", "2000.00")
+    assert (james["gains"], james["exempt_used"], james["rates"], james["tax"]) == (
+        "972.07", "972.07", [], "0.00")
+
+
+RATE_PAIRS_HOUSEHOLD = """format_version = 1
+id = "pairs"
+name = "Hana and Leo"
+base_currency = "GBP"
+
+[owners.hana]
+tax_residence = "UK"
+
+[owners.leo]
+tax_residence = "UK"
+
+[accounts.hana_gia]
+owner = "hana"
+type = "gia"
+
+[accounts.leo_gia]
+owner = "leo"
+type = "gia"
+
+[securities.A]
+asset_class = "equity"
+
+[securities.B]
+asset_class = "equity"
+
+[targets]
+equity = 1
+
+[tax.uk.hana]
+taxable_income = 60000
+
+[tax.uk.leo]
+taxable_income = 20000
+"""
+
+
+def test_tax_for_the_uk_has_both_rate_pairs_of_2024_25(tmp_path: Path) -> None:
+    """HMRC's rates for 2024-25: 10 % / 20 % for disposals before 30 October 2024 and 18 % /
+    24 % from that day (Autumn Budget 2024; TCGA s.1H(3) as amended by Finance Act 2025
+    s.7).  Hana and Leo each buy 100 A and 100 B at £100 on 1 May 2024, sell A at £150 on
+    1 July 2024 (gain £5,000, old rates) and B at £180 on 2 December 2024 (gain £8,000, new
+    rates).  Each: net gains £13,000, less the £3,000 exempt amount, £10,000 taxable; the
+    exempt amount goes against the later gains, whose rates are higher (s.4B).
+
+    * Hana, taxable income £60,000: no basic rate band left (£37,700, ITA 2007 s.10(5)).
+      £5,000 x 20 % = £1,000.00 and £5,000 x 24 % = £1,200.00; CGT £2,200.00.
+    * Leo, taxable income £20,000: £17,700 of the band left, enough for all £10,000.
+      £5,000 x 10 % = £500.00 and £5,000 x 18 % = £900.00; CGT £1,400.00.
+    """
+    (tmp_path / "household.toml").write_text(RATE_PAIRS_HOUSEHOLD, encoding="utf-8")
+    rows = ["date,account,action,symbol,quantity,price,fees,amount,lot,id,memo"]
+    for who in ("hana", "leo"):
+        rows += [f"2024-05-01,{who}_gia,deposit,,,,,20000,,,",
+                 f"2024-05-01,{who}_gia,buy,A,100,100,,,,,",
+                 f"2024-05-01,{who}_gia,buy,B,100,100,,,,,",
+                 f"2024-07-01,{who}_gia,sell,A,100,150,,,,,",
+                 f"2024-12-02,{who}_gia,sell,B,100,180,,,,,"]
+    (tmp_path / "transactions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out = run("tax", "--year", "2024", "--household", str(tmp_path / "household.toml"),
+                    "--transactions", str(tmp_path / "transactions.csv"),
+                    "--as-of", "2025-04-30", "--json")
+    assert code == 0, out
+    units = {u["owner"]: u for u in json.loads(out)["united_kingdom"]}
+    charged = {
+        owner: [(r["from"], D(r["rate"]), r["amount"], r["tax"]) for r in unit["rates"]]
+        for owner, unit in units.items()
+    }
+    assert charged["hana"] == [("2024-04-06", D("0.20"), "5000.00", "1000.00"),
+                               ("2024-10-30", D("0.24"), "5000.00", "1200.00")]
+    assert charged["leo"] == [("2024-04-06", D("0.10"), "5000.00", "500.00"),
+                              ("2024-10-30", D("0.18"), "5000.00", "900.00")]
+    for owner, tax in (("hana", "2200.00"), ("leo", "1400.00")):
+        unit = units[owner]
+        assert (unit["gains"], unit["exempt_used"], unit["taxable_gains"]) == (
+            "13000.00", "3000.00", "10000.00")
+        assert unit["tax"] == tax
 
 
 def _years(name: str) -> range:

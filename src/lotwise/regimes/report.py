@@ -100,8 +100,9 @@ def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
         ("Sched 3 13200", "Gain (or loss), superficial losses nil", _show(row.net_gain)),
     ]
     if row.exempt_gain:
-        rows.append(("s.38(a.1)", "Gain on gifts of listed shares (zero inclusion)",
-                     _show(row.exempt_gain)))
+        rows.append(("s.38(a.1)", "Gain on gifts of listed shares", _show(row.exempt_gain)))
+        rows.append(("", "  of which taxable (zero inclusion since 2 May 2006)",
+                     _show(row.gift_taxable_gain)))
     rows += [
         ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain)",
          _show(row.taxable_capital_gain)),
@@ -131,6 +132,7 @@ def _ca_json(row: CaYear) -> dict[str, Any]:
         "outlays": _m(row.outlays),
         "net_gain": _m(row.net_gain),
         "exempt_gain": _m(row.exempt_gain),
+        "gift_taxable_gain": _m(row.gift_taxable_gain),
         "inclusion_rate": str(row.inclusion_rate),
         "taxable_capital_gain": _m(row.taxable_capital_gain),
         "net_capital_losses_in": _m(row.carry_in),

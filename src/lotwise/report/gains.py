@@ -16,6 +16,9 @@ United Kingdom (:func:`sa108_rows`): the disposals of a tax year (6 April to 5 A
 named by the year it starts) in pounds sterling, one per person, share and day, with the
 shares matched by each rule (same day, 30 days, section 104) — the figures behind the
 SA108 boxes "disposal proceeds", "allowable costs" and "gains / losses".
+
+Canadian and UK lines are rounded by :mod:`lotwise.regimes.rounding`, the rule the year's
+computation (``lotwise tax``, the planner) adds them by, so the two agree to the penny.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from decimal import Decimal
 from lotwise.ledger.book import Book
 from lotwise.model.lots import Disposal, Term
 from lotwise.model.numbers import money
+from lotwise.regimes.rounding import sa108_line, schedule_3_line
 from lotwise.report.values import cents, shares
 
 COLUMNS = (
@@ -135,20 +139,19 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
     for line in book.ca_dispositions:
         if line.sold.year != year:
             continue
-        proceeds, acb, outlays = money(line.proceeds), money(line.acb), money(line.outlays)
-        denied = money(line.denied)
+        amounts = schedule_3_line(line)
         rows.append({
             "owner": line.owner,
             "number": shares(line.quantity),
             "name": line.symbol,
             "year_of_acquisition": line.acquired_year,
             "sold": line.sold.isoformat(),
-            "proceeds": format(proceeds, "f"),
-            "acb": format(acb, "f"),
-            "outlays": format(outlays, "f"),
-            "gain": format(proceeds - acb - outlays + denied, "f"),
+            "proceeds": format(amounts.proceeds, "f"),
+            "acb": format(amounts.acb, "f"),
+            "outlays": format(amounts.outlays, "f"),
+            "gain": format(amounts.reported_gain, "f"),
             "code": "SL" if line.denied else ("s.38(a.1)" if line.inclusion_exempt else ""),
-            "denied": format(denied, "f"),
+            "denied": format(amounts.denied, "f"),
             "kind": line.kind,
             "account": line.account,
         })
@@ -192,7 +195,7 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
     for d in book.uk_disposals:
         if d.tax_year != tax_year:
             continue
-        proceeds, costs = money(d.proceeds), money(d.allowable_costs)
+        amounts = sa108_line(d)
         by_rule = {"same_day": Decimal(0), "thirty_day": Decimal(0), "s104": Decimal(0)}
         for m in d.matches:
             by_rule[m.rule] += m.quantity
@@ -204,9 +207,9 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             "description": f"{shares(d.quantity)} {d.symbol}"
             + (f" (30-day match: {', '.join(later)})" if later else ""),
             "quantity": shares(d.quantity),
-            "proceeds": format(proceeds, "f"),
-            "allowable_costs": format(costs, "f"),
-            "gain": format(proceeds - costs, "f"),
+            "proceeds": format(amounts.proceeds, "f"),
+            "allowable_costs": format(amounts.allowable_costs, "f"),
+            "gain": format(amounts.gain, "f"),
             "same_day": shares(by_rule["same_day"]),
             "thirty_day": shares(by_rule["thirty_day"]),
             "s104": shares(by_rule["s104"]),

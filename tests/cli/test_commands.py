@@ -139,7 +139,8 @@ def test_plan_on_files_with_a_contribution_writes_orders(tmp_path: Path) -> None
     assert data["verification"]["ok"] and data["id"] is None  # files: nothing recorded
     assert any(t["account"] == "alex_taxable" and t["action"] == "buy" for t in data["trades"])
     header = orders.read_text().splitlines()[0]
-    assert header == "account,action,symbol,quantity,lot,acquired,est_price,est_value,est_gain,term"
+    assert header == ("account,action,symbol,quantity,currency,est_price,est_value,"
+                      "base_currency,est_value_base,lot,acquired,est_gain,term")
 
 
 def test_plan_frontier_and_bad_flows() -> None:

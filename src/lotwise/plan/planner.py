@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -53,7 +53,7 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
 from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
-from lotwise.plan.money import in_base_currency
+from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
 from lotwise.plan.taxes import (
@@ -111,6 +111,8 @@ class Plan:
     verification: Verification
     inputs_hash: str
     solver: dict[str, object]
+    currency: str = "USD"  # the household's base currency, of every amount above
+    quotes: Mapping[str, Quote] = field(default_factory=dict)  # traded symbol -> own price
 
     @property
     def tax_change(self) -> Decimal:
@@ -205,6 +207,8 @@ def make_plan(
         verification=verification,
         inputs_hash=_inputs_hash(household, transactions, prices, as_of, options),
         solver=proposal.solver,
+        currency=household.base_currency,
+        quotes=quotes(household, prices, (t.symbol for t in trades), as_of),
     )
 
 

@@ -10,7 +10,9 @@ Variables (all in dollars of market value):
   ``up_in[c], dn_in[c]`` in ``[0, band[c] * T]`` and ``up_out[c], dn_out[c] >= 0``;
 * ``z[g]`` binary, one per (tax unit, identical group) that has both a sellable loss lot and a
   buy option: 1 lets the plan sell the group's loss lots, 0 lets it buy the group — never both,
-  so the plan itself never makes a wash sale (IRC §1091);
+  so the plan itself never makes a wash sale (IRC §1091).  Under UK share matching every lot
+  of the person's GIA counts, gain or loss: a same-day purchase in a GIA would be matched to
+  the sale and re-price its gain (TCGA 1992 s.105(1)(b));
 * optionally ``t[p]`` binary per (account, security) when trades carry a commission or a
   minimum size.
 

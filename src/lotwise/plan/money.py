@@ -19,12 +19,15 @@ A household whose prices and book are all in the base currency is returned uncha
 Example: the Gagnons keep their book in CAD; VTI is priced in USD at 300.00 and USD/CAD is
 1.40 on the plan day, so the plan sees VTI at CAD 420.00, and a sale of 10 VTI lots bought
 for CAD 3,500 realizes CAD 700 of gain.  The USD 1,000 in Claire's US-dollar account is
-CAD 1,400 that day, whatever the rate when it was deposited: enough for 3.33 VTI.  Orders
-are given at the converted price; the broker fills them in the security's currency.
+CAD 1,400 that day, whatever the rate when it was deposited: enough for 3.33 VTI.  The plan
+is made at the converted price; the broker fills each order in the security's own currency,
+so :func:`quotes` keeps, for the order file, each traded security's currency and its price
+in it (VTI: USD 300.00).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -51,6 +54,22 @@ class BaseView:
 
     def factor(self, currency: str) -> Decimal:
         return self.rates.get(currency, ONE)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A security's price on the plan day in the currency it trades in."""
+
+    currency: str
+    price: Decimal
+
+
+def quotes(household: Household, prices: PriceTable, symbols: Iterable[str],
+           as_of: date) -> dict[str, Quote]:
+    """``{symbol: Quote}`` for ``symbols``, from ``prices`` in each security's currency."""
+    return {symbol: Quote(household.securities[symbol].currency,
+                          prices.price_on(symbol, as_of))
+            for symbol in sorted(set(symbols))}
 
 
 def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> Decimal:

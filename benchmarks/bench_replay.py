@@ -4,9 +4,10 @@ Each size runs in a fresh Python process (so that peak memory is that size's own
 journal is generated with :func:`lotwise.testing.generate` (timed, but not counted as
 replay time), then :func:`lotwise.ledger.replay` runs ``--repeat`` times and the fastest
 run is reported.  Printed per size: transactions, wash sales found, disposals, open lots,
-generation seconds, replay seconds, transactions per second, microseconds per
-transaction and its ratio to the smallest size (1.00 everywhere means linear), and peak
-memory:
+generation seconds, replay seconds, the seconds then taken to read every disposal once
+(the book makes its rows when they are first read), transactions per second, microseconds
+per transaction and its ratio to the smallest size (1.00 everywhere means linear), and
+peak memory:
 
 * ``peak RSS``: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the process at the end,
   i.e. the journal, the book and everything the replay allocated at its peak;
@@ -71,6 +72,11 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         book = replay(household, txns)
         timings.append(time.perf_counter() - started)
     assert book is not None
+    # The book makes its Disposal rows when they are first read (lotwise.model.rows): time
+    # that once, as a report reading every row (the Form 8949 lines) would pay it.
+    started = time.perf_counter()
+    realized = sum(d.gain for d in book.disposals)
+    reading = time.perf_counter() - started
     result: dict[str, Any] = {
         "size": size,
         "transactions": len(txns),
@@ -81,6 +87,8 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         "generation_s": generation,
         "replay_s": min(timings),
         "replay_runs_s": timings,
+        "read_s": reading,
+        "realized": str(realized),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if args.tracemalloc:
@@ -152,6 +160,7 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
         "open lots",
         "generate s",
         "replay s",
+        "read rows s",
         "txn/s",
         "µs/txn",
         "µs/txn ratio",
@@ -171,6 +180,7 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
             f"{row['open_lots']:,}",
             f"{row['generation_s']:.2f}",
             f"{row['replay_s']:.2f}",
+            f"{row['read_s']:.2f}",
             f"{n / row['replay_s']:,.0f}" if row["replay_s"] else "-",
             f"{per * 1e6:.1f}",
             f"{per / base:.2f}" if base else "-",
@@ -259,6 +269,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.tracemalloc:
         print("replay heap: tracemalloc peak during one extra replay, journal excluded.")
+    print(
+        "read rows s: reading every disposal once after the replay (its Disposal rows are "
+        "made when first read), as a gains report does."
+    )
     print("µs/txn ratio: replay time per transaction relative to the first size (1.00 = linear).")
 
 

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.fx import FxRate, FxTable, MissingRateError, convert, row_currency
+from lotwise.fx import (
+    FxRate,
+    FxTable,
+    MissingRateError,
+    convert,
+    in_account_currency,
+    row_currency,
+)
 from lotwise.io.fx_csv import load_fx_table, parse_fx
 from lotwise.ledger import replay
 
@@ -96,6 +103,23 @@ def test_convert_uses_the_rows_own_fx_rate_before_the_table() -> None:
     assert second.price == D("339.400") and second.fx_rate == D("1.3576")
 
 
+def test_in_account_currency_converts_only_rows_in_another_currency_than_their_account() -> None:
+    rows = journal("""
+        2024-03-01 usd deposit amount=100
+        2024-03-01 usd buy VTI 1 @250 fx=1.35
+        2024-03-01 usd buy XIC 10 @30 fx=2
+        2024-03-01 cash buy VTI 1 @250 fx=1.35
+    """)
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.25"))])
+    deposit, vti, xic, cad_vti = in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"},
+                                                     table)
+    assert (deposit, vti) == (rows[0], rows[1])  # US dollars in the US-dollar account
+    # fx= is the rate into the owner's tax currency: not the US-dollar account's
+    assert (xic.price, xic.currency, xic.fx_rate) == (D("24.0"), "USD", D("0.8"))
+    # ... but the Canadian-dollar account's currency is the tax currency
+    assert (cad_vti.price, cad_vti.currency) == (D("337.50"), "CAD")
+
+
 def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:
     rows = journal("""
         2024-03-01 usd buy VTI 10 @250
@@ -134,3 +158,27 @@ def test_a_missing_rate_of_a_row_names_the_rates_file() -> None:
     (problem,) = caught.value.problems
     assert "and rates/fx.csv has none for that day or the 7 days before" in problem.message
     assert "to rates/fx.csv" in problem.fix and "more than 7 days old is not used" in problem.fix
+
+
+def test_a_missing_rate_of_a_rows_cash_names_the_rates_file_and_not_the_rows_fx_rate() -> None:
+    # XIC is in Canadian dollars; the US-dollar account paid for it in US dollars, at the
+    # table's rate of the day whatever fx= says (that column is the rate into the tax currency)
+    rows = journal("2024-04-15 usd buy XIC 10 @30 fx=1")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], source="rates/fx.csv")
+    with pytest.raises(InputError) as caught:
+        in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"}, table)
+    (problem,) = caught.value.problems
+    assert problem.field == "currency"
+    assert problem.message == (
+        "no CAD/USD rate for 2024-04-15: this buy is in CAD and its account keeps its cash in "
+        "USD, and rates/fx.csv has none for that day or the 7 days before (its latest earlier "
+        "CAD/USD rate is of 2024-03-01)")
+    assert problem.fix.startswith("add a row 2024-04-15,CAD,USD,<rate> to rates/fx.csv; a rate "
+                                  "more than 7 days old is not used")
+    assert "fx_rate" not in problem.fix
+    with pytest.raises(InputError) as caught:
+        in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"}, None)
+    (problem,) = caught.value.problems
+    assert "no FX rates file was given" in problem.message
+    assert problem.fix == ("add a row 2024-04-15,CAD,USD,<rate> to an FX rates file and give it "
+                           "with --fx")

@@ -34,6 +34,11 @@ Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-
 (USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
 (2,500 + 1) x 1.3576 = C$3,395.36; the proceeds are 2,600 x 1.3530 = C$3,517.80; the
 gain C$122.44 is not (2,600 - 2,501) x any single rate.
+
+Cash is not a tax amount: an account keeps its cash in its own currency
+(:mod:`lotwise.ledger.cash`).  :func:`in_account_currency` states each row in its
+account's currency, converting only a row in another currency (a US-dollar security bought
+in a Canadian-dollar account), at the rate of its date as the broker settled it.
 """
 
 from __future__ import annotations
@@ -189,6 +194,41 @@ def convert(
     the target and its ``fx_rate`` the rate used.  Every row without a rate is reported at
     once in one :class:`InputError`.
     """
+    return _convert(household, transactions, currency_of, fx, frozenset(currency_of),
+                    "the owner's tax currency is")
+
+
+def in_account_currency(
+    household: Household,
+    transactions: Iterable[Transaction],
+    tax_currency_of: Mapping[str, str],
+    fx: FxTable | None,
+) -> list[Transaction]:
+    """The transactions with every amount in its account's own currency: what each row
+    moved in the account's cash.
+
+    A row in another currency was settled by converting it on its date: at its
+    ``fx_rate`` when the account's currency is the owner's tax currency
+    (``tax_currency_of[account]``: the rate that column states), else at the table's rate
+    of its date.  A row already in its account's currency is returned as it is, so cash
+    deposited in an account's own currency is never converted.
+    """
+    accounts = {account.id: account.currency for account in household.accounts.values()}
+    rated = frozenset(a for a, currency in accounts.items() if tax_currency_of.get(a) == currency)
+    return _convert(household, transactions, accounts, fx, rated,
+                    "its account keeps its cash in")
+
+
+def _convert(
+    household: Household,
+    transactions: Iterable[Transaction],
+    currency_of: Mapping[str, str],
+    fx: FxTable | None,
+    rated: frozenset[str],
+    why: str,
+) -> list[Transaction]:
+    """:func:`convert`, taking a row's own ``fx_rate`` only in the ``rated`` accounts; a
+    missing rate says the row is in its currency and ``why`` the target."""
     out: list[Transaction] = []
     problems: list[Problem] = []
     for txn in transactions:
@@ -197,15 +237,16 @@ def convert(
         if target is None or own == target:
             out.append(txn)
             continue
-        rate = txn.fx_rate
+        rated_row = txn.account in rated
+        rate = txn.fx_rate if rated_row else None
         if rate is None:
             if fx is None:
-                problems.append(_missing(txn, own, target, None))
+                problems.append(_missing(txn, own, target, None, why, rated_row))
                 continue
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
-                problems.append(_missing(txn, own, target, exc, fx.source))
+                problems.append(_missing(txn, own, target, exc, why, rated_row, fx.source))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -229,27 +270,31 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 
 def _missing(
-    txn: Transaction, own: str, target: str, missing: MissingRateError | None,
-    rates: str = RATES_FILE,
+    txn: Transaction, own: str, target: str, missing: MissingRateError | None, why: str,
+    rated: bool, rates: str = RATES_FILE,
 ) -> Problem:
-    """The problem of a row without a rate; ``missing`` is ``None`` without a rates file."""
+    """The problem of a row without a rate; ``missing`` is ``None`` without a rates file.
+
+    ``why`` says what the row is converted into; a row outside the ``rated`` accounts is
+    converted at the table's rate whatever its ``fx_rate`` says, so its fix is the table.
+    """
     day = txn.date.isoformat()
     source = txn.source or Source(f"transaction {txn.id}")
+    or_row = ", or give this row an fx_rate" if rated else ""
     if missing is None:
         where = "and no FX rates file was given"
         fix = (f"add a row {day},{own},{target},<rate> to an FX rates file and give it with "
-               "--fx, or give this row an fx_rate")
+               f"--fx{or_row}")
     else:
         where = f"and {rates} has none for that day or the {missing.max_age_days} days before"
         if missing.latest is not None:
             where += (f" (its latest earlier {own}/{target} rate is of "
                       f"{missing.latest.isoformat()})")
-        fix = (f"add a row {day},{own},{target},<rate> to {rates}, or give this row an "
-               f"fx_rate; {missing.why}")
+        fix = f"add a row {day},{own},{target},<rate> to {rates}{or_row}; {missing.why}"
     return Problem(
         source,
-        "fx_rate",
-        f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and the "
-        f"owner's tax currency is {target}, {where}",
+        "fx_rate" if rated else "currency",
+        f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and {why} "
+        f"{target}, {where}",
         fix,
     )

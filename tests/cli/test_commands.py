@@ -139,7 +139,8 @@ def test_plan_on_files_with_a_contribution_writes_orders(tmp_path: Path) -> None
     assert data["verification"]["ok"] and data["id"] is None  # files: nothing recorded
     assert any(t["account"] == "alex_taxable" and t["action"] == "buy" for t in data["trades"])
     header = orders.read_text().splitlines()[0]
-    assert header == "account,action,symbol,quantity,lot,acquired,est_price,est_value,est_gain,term"
+    assert header == ("account,action,symbol,quantity,currency,est_price,est_value,"
+                      "base_currency,est_value_base,lot,acquired,est_gain,term")
 
 
 def test_plan_frontier_and_bad_flows() -> None:
@@ -191,3 +192,20 @@ def test_error_messages_keep_the_toml_table_names(tmp_path: Path) -> None:
         'asset_class = "reit"', 'asset_class = "reits"'))
     code, out = run("lots", "--household", str(bad))
     assert code == 2 and "[targets]" in out
+
+
+def test_uk_harvest_json_gives_the_isa_allowance_and_each_rebuy() -> None:
+    uk = example_dir("uk")
+    code, out = run("harvest", "--household", str(uk / "household.toml"),
+                    "--transactions", str(uk / "transactions.csv"),
+                    "--prices", str(uk / "prices.csv"), "--fx", str(uk / "fx.csv"),
+                    "--as-of", "2026-11-20", "--json")
+    assert code == 0, out
+    olivia = next(e for e in json.loads(out)["exempt_amount_harvest"] if e["owner"] == "olivia")
+    # £1,000 paid in on the first of each month; May to November fall in 2026-27.
+    assert olivia["isa_allowance"] == {
+        "tax_year": "2026-27", "limit": "20000.00", "subscribed": "7000.00",
+        "left": "13000.00", "accounts": ["olivia_isa"],
+        "authority": "ISA Regulations 1998 reg. 4ZA(1), as amended by SI 2017/186 reg. 5"}
+    rebuys = [r for sale in olivia["sales"] for r in sale["rebuys"]]
+    assert rebuys and all(r["how"] == "isa" and r["account"] == "olivia_isa" for r in rebuys)

@@ -100,3 +100,87 @@ def test_canada_day_31_is_outside_the_window() -> None:
         2026-10-20 marc_tfsa buy ZSP 10 @100
     """)  # 31 days before 2026-11-20
     assert g.loss_sale_blockers("cash", "VFV") == []
+
+
+UK_TWO_GIAS = household(
+    {"olivia": "UK", "james": "UK"},
+    {"gia": ("olivia", "gia"), "gia2": ("olivia", "gia"), "isa": ("olivia", "isa"),
+     "james_gia": ("james", "gia")},
+    spouses=("olivia", "james"),
+    securities={"VWRL": None, "ISF": None},
+)
+
+
+def test_uk_gain_sale_blocks_a_rebuy_in_every_gia_of_the_person_for_30_days() -> None:
+    # TCGA 1992 s.106A(5): a gain is re-priced like a loss by a rebuy within 30 days.
+    text = """
+        2025-01-06 gia deposit amount=20000
+        2025-01-06 gia buy VWRL 100 @100
+        2026-11-10 gia sell VWRL 50 @130
+    """
+    g = guard(UK_TWO_GIAS, text)
+    (sale,) = g.buy_blockers("gia", "VWRL")
+    assert sale.describe() == "VWRL sold at a gain in gia on 2026-11-10"
+    assert sale.buy_allowed_from == date(2026, 12, 11)  # day 31
+    assert g.buy_blockers("gia2", "VWRL") == [sale]  # the same person, another GIA
+    assert g.buy_blockers("isa", "VWRL") == []  # another capacity (ISA Regulations reg. 34)
+    assert g.buy_blockers("james_gia", "VWRL") == []  # another person
+    assert g.buy_blockers("gia", "ISF") == []
+    # Day 30 after the sale still counts; day 31 does not.
+    txns = journal(text)
+    day_30, day_31 = date(2026, 12, 10), date(2026, 12, 11)
+    assert build_guard(UK_TWO_GIAS, txns, replay(UK_TWO_GIAS, txns, as_of=day_30),
+                       day_30).buy_blockers("gia", "VWRL")
+    assert not build_guard(UK_TWO_GIAS, txns, replay(UK_TWO_GIAS, txns, as_of=day_31),
+                           day_31).buy_blockers("gia", "VWRL")
+
+
+def test_uk_disposal_already_matched_in_full_blocks_no_further_rebuy() -> None:
+    # The sale of 11-10 was identified with the 50 bought on 11-12 (s.106A(5)): nothing of
+    # it is left to match a later purchase.
+    g = guard(UK_TWO_GIAS, """
+        2025-01-06 gia deposit amount=20000
+        2025-01-06 gia buy VWRL 100 @100
+        2026-11-10 gia sell VWRL 50 @130
+        2026-11-12 gia buy VWRL 50 @131
+    """)
+    assert g.buy_blockers("gia", "VWRL") == []
+
+
+def test_uk_gift_to_charity_blocks_a_rebuy_too() -> None:
+    # A gift is a disposal (at no gain, s.257), and s.106A matches any disposal.
+    g = guard(UK_TWO_GIAS, """
+        2025-01-06 gia deposit amount=20000
+        2025-01-06 gia buy VWRL 100 @100
+        2026-11-10 gia donate VWRL 10 @130
+    """)
+    (gift,) = g.buy_blockers("gia", "VWRL")
+    assert gift.describe() == "VWRL given to charity from gia on 2026-11-10"
+
+
+def test_uk_same_day_purchase_blocks_a_gain_sale_but_a_us_one_does_not() -> None:
+    g = guard(UK_TWO_GIAS, """
+        2025-01-06 gia deposit amount=20000
+        2025-01-06 gia buy VWRL 100 @100
+        2026-11-20 gia2 deposit amount=2000
+        2026-11-20 gia2 buy VWRL 10 @130
+    """)
+    assert g.matches_gains("gia") and not g.matches_gains("isa")
+    assert [a.account for a in g.sale_blockers("gia", "VWRL", at_loss=False)] == ["gia2"]
+    us = guard(US_HOUSEHOLD, """
+        2026-01-05 taxable deposit amount=20000
+        2026-01-05 taxable buy VOO 10 @500
+        2026-11-20 taxable buy VOO 1 @550
+    """)
+    assert not us.matches_gains("taxable")
+    assert us.sale_blockers("taxable", "VOO", at_loss=False) == []  # gains have no wash rule
+    assert us.sale_blockers("taxable", "VOO", at_loss=True)
+
+
+def test_us_gain_sale_blocks_no_rebuy() -> None:
+    g = guard(US_HOUSEHOLD, """
+        2026-01-05 taxable deposit amount=20000
+        2026-01-05 taxable buy VOO 10 @500
+        2026-11-10 taxable sell VOO 5 @600
+    """)
+    assert g.buy_blockers("taxable", "VOO") == []

@@ -15,12 +15,14 @@ from lotwise.cli import app
 from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
 from lotwise.errors import InputError
 from lotwise.ledger import replay
-from lotwise.model import Price, TargetAllocation
+from lotwise.model import Price, ScheduledPurchase, TargetAllocation
 from lotwise.model.prices import PriceTable
-from lotwise.plan import PlanOptions, make_plan
+from lotwise.plan import CashFlow, PlanOptions, make_plan
 from lotwise.plan.calendar import harvest_calendar
 from lotwise.plan.harvest import PROPOSED, scan
 from lotwise.plan.money import in_base_currency
+from lotwise.plan.taxes import tax_positions, total_tax
+from lotwise.plan.verify import plan_transactions
 from lotwise.plan.withholding_cost import lost_withholding
 
 from ..regimes.households import D, household, journal
@@ -173,3 +175,90 @@ def test_a_canadian_harvest_without_a_replacement_names_identical_property() -> 
     assert proposal.status == "no_replacement"
     assert "every security of the same class that is not identical property" in (
         proposal.explanation)
+
+
+# Olivia (UK) sold 200 VWRL at a gain of £6,000 in her GIA ten days ago; VWRL is now
+# underweight, and her ISA has £5,000 of cash.
+UK_GAIN = replace(
+    household({"olivia": "UK"}, {"u_gia": ("olivia", "gia"), "u_isa": ("olivia", "isa")},
+              securities={"VWRL": None, "IGLT": None}),
+    tax={"uk": {"olivia": {"taxable_income": 52000}}},
+    targets=TargetAllocation({"global": D("0.6"), "bonds": D("0.4")}),
+)
+UK_GAIN = replace(UK_GAIN, securities={
+    "VWRL": replace(UK_GAIN.securities["VWRL"], asset_class="global"),
+    "IGLT": replace(UK_GAIN.securities["IGLT"], asset_class="bonds")})
+UK_GAIN_JOURNAL = """
+    2025-01-06 u_gia deposit amount=60000
+    2025-01-06 u_gia buy VWRL 400 @100
+    2025-01-06 u_gia buy IGLT 1000 @10
+    2026-11-10 u_gia sell VWRL 200 @130
+    2026-11-10 u_isa deposit amount=5000
+"""
+UK_GAIN_PRICES = PriceTable([Price(TODAY, "VWRL", D(128)), Price(TODAY, "IGLT", D(10))])
+
+
+def replayed_tax(hh, txns, plan):  # type: ignore[no-untyped-def]
+    """Each unit's tax with the plan's trades appended to the journal and replayed."""
+    rows = plan_transactions(plan.trades, plan.options, TODAY, 1000)
+    return total_tax(tax_positions(hh, replay(hh, [*txns, *rows], as_of=TODAY), TODAY), {})
+
+
+def test_uk_plan_after_a_gain_sale_does_not_buy_it_back_in_the_gia() -> None:
+    txns = journal(UK_GAIN_JOURNAL)
+    book = replay(UK_GAIN, txns, as_of=TODAY)
+    plan = make_plan(UK_GAIN, txns, book, UK_GAIN_PRICES, TODAY,
+                     PlanOptions(rebalance_to="target"))
+    assert plan.verification.ok, plan.verification.problems
+    bought = {(t.account, t.symbol) for t in plan.trades if t.action == "buy"}
+    assert ("u_gia", "VWRL") not in bought and ("u_isa", "VWRL") in bought
+    assert any(note.startswith("VWRL is not bought in u_gia: VWRL sold at a gain in u_gia on "
+                               "2026-11-10") and "s.106A" in note
+               and "allowed again from 2026-12-11" in note for note in plan.notes)
+    # (6,000 - 3,000 exempt) x 24 %: the projection is what replaying the trades gives.
+    (tax,) = plan.taxes
+    assert tax.before == tax.after == D(720)
+    assert replayed_tax(UK_GAIN, txns, plan) == {"olivia": D(720)}
+
+
+def test_uk_plan_never_sells_at_a_gain_and_buys_the_same_fund_in_another_gia() -> None:
+    # A withdrawal from one GIA sells VWRL at a gain; a contribution to the other would buy
+    # VWRL, the only fund: the same day's purchase would be matched to the sale (s.105(1)(b)).
+    hh = replace(household({"olivia": "UK"}, {"a": ("olivia", "gia"), "b": ("olivia", "gia")},
+                           securities={"VWRL": None}),
+                 tax={"uk": {"olivia": {"taxable_income": 52000}}})
+    txns = journal("""
+        2025-01-06 a deposit amount=40000
+        2025-01-06 a buy VWRL 400 @100
+    """)
+    book = replay(hh, txns, as_of=TODAY)
+    prices = PriceTable([Price(TODAY, "VWRL", D(128))])
+    plan = make_plan(hh, txns, book, prices, TODAY, PlanOptions(flows=(
+        CashFlow("a", D(-20000)), CashFlow("b", D(20000)))))
+    assert plan.verification.ok, plan.verification.problems
+    assert [(t.account, t.action) for t in plan.trades] == [("a", "sell")]
+    assert plan.solver["mip"]  # the sell-or-buy choice was made
+    (tax,) = plan.taxes
+    assert tax.after > tax.before
+    assert replayed_tax(hh, txns, plan) == {"olivia": tax.after}
+
+
+def test_uk_scheduled_purchase_in_the_gia_keeps_gain_lots_unsold() -> None:
+    # IGLT has doubled and is overweight: sold in the GIA at a gain, unless a purchase of it
+    # in the GIA within 30 days would be matched to the sale (s.106A(5)).
+    txns = journal("""
+        2025-01-06 u_gia deposit amount=60000
+        2025-01-06 u_gia buy VWRL 400 @100
+        2025-01-06 u_gia buy IGLT 1000 @10
+    """)
+    book = replay(UK_GAIN, txns, as_of=TODAY)
+    prices = PriceTable([Price(TODAY, "VWRL", D(100)), Price(TODAY, "IGLT", D(80))])
+    free = make_plan(UK_GAIN, txns, book, prices, TODAY, PlanOptions(rebalance_to="target"))
+    assert ("u_gia", "sell", "IGLT") in {(t.account, t.action, t.symbol) for t in free.trades}
+    scheduled = (ScheduledPurchase("u_gia", "IGLT", D(500), date(2026, 12, 1), 30),)
+    hh = replace(UK_GAIN, scheduled=scheduled)
+    plan = make_plan(hh, txns, book, prices, TODAY, PlanOptions(rebalance_to="target"))
+    assert plan.verification.ok, plan.verification.problems
+    assert not [t for t in plan.trades if t.action == "sell" and t.symbol == "IGLT"]
+    assert any(note.startswith("lots of IGLT (UK:olivia) are not sold: scheduled purchase of "
+                               "IGLT in u_gia on 2026-12-01") for note in plan.notes)

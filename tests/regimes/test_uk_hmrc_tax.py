@@ -10,10 +10,12 @@ copies of these pages):
 * CG21533 "Relief for losses: example" (Mrs C),
   https://www.gov.uk/hmrc-internal-manuals/capital-gains-manual/cg21533
 
-These years are older than the parameter files lotwise ships, so each test takes a
-shipped year's parameters and puts in the exempt amount HMRC states for its year
-(``with_exempt_amount``).  Nothing is taxable in any of the examples, so the rates of the
-shipped year play no part.  The computation is :func:`lotwise.regimes.uk.compute_totals`,
+The computation tests take a shipped year's parameters and put in the exempt amount HMRC
+states for its year (``with_exempt_amount``); nothing is taxable in any of the examples, so
+the rates of the shipped year play no part.  lotwise also ships the exempt amounts of
+2008-09 to 2021-22 (to carry losses through those years), and the chain tests replay
+HMRC's 2009-10 and 2014-15 examples through them: the amounts HMRC states are the ones in
+lotwise's data.  The computation is :func:`lotwise.regimes.uk.compute_totals`,
 the one the SA108 summary uses: the year's losses in full (TCGA 1992 s.2(2)(a)), then losses
 brought forward only down to the exempt amount (s.3(5A)-(5C); CG18030, CG21570).
 """
@@ -24,9 +26,12 @@ from dataclasses import replace
 
 import pytest
 
-from lotwise.regimes.uk import UkYearParams, compute_totals, load_uk_year
+from lotwise.ledger import replay
+from lotwise.regimes.uk import UkYearParams, compute_totals, load_uk_year, uk_years
 
-from .households import D
+from .households import D, household, journal
+
+MR_D = household({"d": "UK"}, {"gia": ("d", "gia")}, securities={"A": None, "B": None})
 
 
 def with_exempt_amount(amount: int) -> UkYearParams:
@@ -84,3 +89,32 @@ def test_cg21533_mrs_c_a_net_loss_is_carried_forward_and_the_exempt_amount_is_wa
     assert result.carried_forward == D(5000)
     assert result.taxable == 0 and result.exempt_used == 0 and result.losses_used == 0
     assert result.slices == ()
+
+
+@pytest.mark.parametrize(
+    ("tax_year", "brought_forward", "sales", "carried"),
+    [
+        # CG21543, Mr D, 2009-10: £10,500 brought forward from 2008-09; gains £16,300 and
+        # losses £3,500; £2,700 used; £7,800 carried forward.
+        (2009, 10500, ("2009-09-01 gia sell A 100 @263", "2009-10-01 gia sell B 100 @65"), 7800),
+        # CG18202 (2014-15 version), C: £3,500 brought forward; gains £13,000; £2,000 used;
+        # £1,500 carried forward.
+        (2014, 3500, ("2014-09-01 gia sell A 100 @230",), 1500),
+    ],
+)
+def test_hmrc_examples_through_the_shipped_exempt_amounts(  # type: ignore[no-untyped-def]
+    tax_year, brought_forward, sales, carried
+) -> None:
+    """The losses brought forward are stated for HMRC's year (``[tax.uk.d.years.<year>]``);
+    lotwise carries them through it with its own exempt amount for that year (£10,100 for
+    2009-10, £11,000 for 2014-15) and brings what is left into 2022-23, the first tax year
+    it computes the tax of."""
+    hh = replace(MR_D, tax={"uk": {"d": {"years": {
+        str(tax_year): {"losses_brought_forward": brought_forward}}}}})
+    book = replay(hh, journal(f"""
+        {tax_year}-05-01 gia buy A 100 @100
+        {tax_year}-05-01 gia buy B 100 @100
+        {chr(10).join(sales)}
+    """))
+    first = uk_years(book, hh, "d", 2022)[0]
+    assert first.tax_year == 2022 and first.losses_brought_forward == D(carried)

@@ -17,7 +17,13 @@ import pytest
 
 from lotwise.errors import InputError
 from lotwise.ledger import replay
-from lotwise.regimes.uk import load_uk_year, uk_profile, uk_years
+from lotwise.regimes.uk import (
+    annual_exempt_amount,
+    load_uk_year,
+    tax_years,
+    uk_profile,
+    uk_years,
+)
 
 from .households import D, household, journal
 
@@ -54,6 +60,37 @@ def Path_of(year: int):  # type: ignore[no-untyped-def]
     from importlib import resources
 
     return resources.files("lotwise").joinpath("data", "tax", "uk", f"{year}.toml")
+
+
+@pytest.mark.parametrize(
+    ("year", "exempt", "authority"),
+    [
+        (2008, 9600, "SI 2008/708"),
+        (2009, 10100, "SI 2009/824"),
+        (2010, 10100, "SI 2011/899"),
+        (2011, 10600, "SI 2011/899"),
+        (2012, 10600, "Finance Act 2012 s.34"),
+        (2013, 10900, "SI 2013/662"),
+        (2014, 11000, "Finance Act 2014 s.8"),
+        (2015, 11100, "Finance Act 2014 s.9"),
+        (2016, 11100, "Finance Act 2014 s.9(1)"),
+        (2017, 11300, "SI 2017/377"),
+        (2018, 11700, "SI 2018/244"),
+        (2019, 12000, "Order 2019"),
+        (2020, 12300, "SI 2020/333"),
+        (2021, 12300, "Finance Act 2021 s.40"),
+    ],
+)
+def test_exempt_amounts_of_the_years_lotwise_carries_losses_through(  # type: ignore[no-untyped-def]
+    year, exempt, authority
+) -> None:
+    # Only the exempt amount: all the law needs to carry losses through the year (losses
+    # brought forward are used only down to it, TCGA s.2(2), s.3; CG18030).
+    assert annual_exempt_amount(year) == exempt
+    assert year not in tax_years()
+    assert authority in Path_of(year).read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="computes UK capital gains tax from 2022-23"):
+        load_uk_year(year)
 
 
 def test_worked_example_2024_25_deductions_go_where_the_rate_is_highest() -> None:
@@ -165,3 +202,89 @@ def test_the_profile_is_checked() -> None:
     profile = uk_profile(with_profile(taxable_income=1, years={"2025": {"taxable_income": 2}}),
                          "olivia")
     assert (profile.income_for(2024), profile.income_for(2025)) == (D(1), D(2))
+    twice = with_profile(losses_brought_forward=1,
+                         years={"2019": {"losses_brought_forward": 2}})
+    with pytest.raises(InputError, match="stated 2 times") as caught:
+        uk_profile(twice, "olivia")
+    assert caught.value.problems[0].field == "tax.uk.olivia.years.2019.losses_brought_forward"
+    start = uk_profile(with_profile(years={"2019": {"losses_brought_forward": 2}}), "olivia")
+    assert start.start == (2019, D(2)) and start.losses_brought_forward == 0
+    with pytest.raises(InputError) as caught:
+        uk_profile(with_profile(years={"2025-26": {"taxable_income": 2}}), "olivia")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.message) == ("tax.uk.olivia.years.2025-26",
+                                                "'2025-26' is not a tax year")
+    assert problem.fix.endswith("[tax.uk.olivia.years.2025] for 2025-26")
+
+
+def test_a_loss_of_a_tax_year_before_the_one_asked_is_carried_into_it() -> None:
+    # 2019-20: a £2,000 loss, carried forward (s.2(2)(b)).  2020-21: gains of £14,000, the
+    # exempt amount £12,300: £1,700 of the loss used (down to the exempt amount, s.3(5A)),
+    # £300 carried.  2025-26: £5,000 of gains, the £3,000 exempt amount, £300 used.
+    book = replay(HH, journal("""
+        2019-05-01 gia buy A 100 @100
+        2019-05-01 gia buy B 100 @100
+        2019-05-01 gia buy C 100 @100
+        2019-09-02 gia sell A 100 @80
+        2020-09-01 gia sell B 100 @240
+        2025-09-01 gia sell C 100 @150
+    """))
+    year = uk_years(book, HH, "olivia", 2025)[-1]
+    assert year.losses_brought_forward == D(300)
+    assert (year.losses_used, year.taxable_gains, year.losses_carried_forward) == (
+        D(300), D(1700), D(0))
+    assert [y.tax_year for y in uk_years(book, HH, "olivia", 2025)] == [2022, 2023, 2024, 2025]
+
+
+def test_the_tax_of_a_year_with_only_an_exempt_amount_is_an_error() -> None:
+    book = replay(HH, journal("""
+        2019-05-01 gia buy A 100 @100
+        2019-09-02 gia sell A 100 @80
+    """))
+    with pytest.raises(InputError) as caught:
+        uk_years(book, HH, "olivia", 2019)
+    (problem,) = caught.value.problems
+    assert problem.field == "rates"
+    assert "for 2019-20 it has only the annual exempt amount (£12,000)" in str(problem)
+    assert "--year 2022" in str(problem)
+
+
+def test_a_disposal_before_2008_09_is_an_error_saying_what_to_state() -> None:
+    book = replay(HH, journal("""
+        2006-05-01 gia buy A 100 @100
+        2007-03-01 gia sell A 50 @80
+        2025-09-01 gia sell A 50 @150
+    """))
+    with pytest.raises(InputError) as caught:
+        uk_years(book, HH, "olivia", 2025)
+    (problem,) = caught.value.problems
+    assert problem.field == "tax.uk.olivia.years.2008.losses_brought_forward"
+    text = str(problem)
+    assert "A on 2007-03-01 (tax year 2006-07)" in text and "taper relief" in text
+    assert "losses_brought_forward in [tax.uk.olivia.years.2008]" in text
+    # the fix goes in the household file the household was read from
+    with pytest.raises(InputError) as caught:
+        uk_years(book, replace(HH, source="patel.toml"), "olivia", 2025)
+    assert str(caught.value.problems[0].source) == "patel.toml"
+    with pytest.raises(InputError, match="choose a tax year from 2008-09"):
+        uk_years(replay(HH, []), HH, "olivia", 2005)
+    # Stated: the years start at 2008-09 with it, the 2006-07 disposal behind the figure.
+    hh = with_profile(years={"2008": {"losses_brought_forward": 1000}}, taxable_income=60000)
+    year = uk_years(book, hh, "olivia", 2025)[-1]
+    assert (year.gains, year.losses_brought_forward) == (D(2500), D(1000))
+    assert year.losses_carried_forward == D(1000)  # £2,500 is under the exempt amount
+    with pytest.raises(InputError, match="starts olivia's capital gains at 2008-09"):
+        uk_years(book, hh, "olivia", 2007)
+
+
+def test_the_year_adds_the_disposals_rounded_to_the_penny() -> None:
+    # Three disposals of 1 A bought at £10.005: each one's allowable cost is £10.01 (half
+    # up), its gain £1.99; the year adds £5.97, not 3 x £1.995 = £5.985.
+    book = replay(HH, journal("""
+        2025-05-01 gia buy A 3 @10.005
+        2025-06-02 gia sell A 1 @12
+        2025-06-03 gia sell A 1 @12
+        2025-06-04 gia sell A 1 @12
+    """))
+    year = uk_years(book, HH, "olivia", 2025)[-1]
+    assert (year.proceeds, year.allowable_costs, year.gains) == (D(36), D("30.03"), D("5.97"))

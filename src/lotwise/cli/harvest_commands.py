@@ -72,7 +72,8 @@ def harvest_command(
                      costs=costs, fx=ctx.fx)
     together = combined_tax_saved(ctx.household, ctx.book, ctx.as_of, proposals)
     gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs)
-    exempt = exempt_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs, ctx.fx)
+    exempt = exempt_harvest(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
+                            costs, ctx.fx)
     shown = proposals if show_all else [p for p in proposals if p.status != "below_threshold"]
     if json_out:
         print_json({
@@ -94,7 +95,16 @@ def harvest_command(
                  "room": cents(e.room), "gain": cents(e.gain),
                  "sales": [{"account": x.account, "symbol": x.symbol,
                             "quantity": shares(x.quantity), "gain": cents(x.gain),
-                            "rebuy": x.rebuy} for x in e.sales],
+                            "rebuy": x.rebuy,
+                            "rebuys": [{"how": r.how, "account": r.account,
+                                        "symbol": r.symbol, "quantity": shares(r.quantity),
+                                        "from": r.first_day.isoformat(),
+                                        "instead_now": list(r.others)} for r in x.rebuys]}
+                           for x in e.sales],
+                 "isa_allowance": None if e.isa is None else {
+                     "tax_year": e.isa.limit.label, "limit": cents(e.isa.limit.amount),
+                     "subscribed": cents(e.isa.subscribed), "left": cents(e.isa.left),
+                     "accounts": list(e.isa.accounts), "authority": e.isa.limit.authority},
                  "explanation": e.explanation}
                 for e in exempt
             ],

@@ -39,8 +39,10 @@ class CashEvent:
 class Book:
     """Open lots, disposals and wash sales after replaying transactions up to ``as_of``.
 
-    ``cash`` is each account's cash balance.  Everything here is derived from the journal
-    and is reproduced exactly by replaying it again.
+    ``cash`` is each account's cash balance in the account's own currency
+    (:meth:`cash_currency_of`; :mod:`lotwise.ledger.cash`): value it at the rate of the day
+    it is valued, never at the rates of the deposits.  Everything here is derived from the
+    journal and is reproduced exactly by replaying it again.
 
     ``disposals`` behaves as a tuple of :class:`Disposal` (length, indexing, slicing,
     iteration as often as wanted, equality with a tuple); the US replay keeps them column
@@ -56,7 +58,8 @@ class Book:
     # Accounts of owners taxed outside the United States (see docs/regimes.md).  An account
     # missing from ``regimes`` is under US rules and its amounts are in ``USD``.
     regimes: Mapping[str, str] = field(default_factory=dict)  # account -> US, CA or UK
-    currencies: Mapping[str, str] = field(default_factory=dict)  # account -> currency
+    currencies: Mapping[str, str] = field(default_factory=dict)  # account -> tax currency
+    cash_currencies: Mapping[str, str] = field(default_factory=dict)  # account -> its own
     pools: tuple[PoolBalance, ...] = ()  # Canadian ACB and UK section 104 pools at as_of
     superficial_losses: tuple[SuperficialLoss, ...] = ()  # Canada, ITA s.54
     ca_dispositions: tuple[CaDisposition, ...] = ()  # Canada, Schedule 3 lines
@@ -67,8 +70,14 @@ class Book:
         return self.regimes.get(account, "US")
 
     def currency_of(self, account: str) -> str:
-        """The currency of the book's amounts for ``account``."""
+        """The currency of the book's amounts for ``account`` (lots, disposals, pools, cash
+        events): its owner's tax currency.  Its cash is in :meth:`cash_currency_of`."""
         return self.currencies.get(account, "USD")
+
+    def cash_currency_of(self, account: str) -> str:
+        """The currency of ``cash[account]``: the account's own, which need not be the
+        currency of its other amounts (a Canadian resident's US-dollar account)."""
+        return self.cash_currencies.get(account) or self.currency_of(account)
 
     def lots_in(self, account: str) -> tuple[OpenLot, ...]:
         return tuple(lot for lot in self.lots if lot.account == account)

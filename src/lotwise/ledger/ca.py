@@ -159,88 +159,111 @@ class CaDisposition:
         return self.gain + self.denied
 
 
+class ShareSeries:
+    """One account's share counts of one security, day by day: the running total of shares
+    acquired and the shares held at the end of each day on which either changed."""
+
+    __slots__ = ("acq_days", "acq_totals", "days", "held")
+
+    def __init__(self) -> None:
+        self.acq_days: list[date] = []
+        self.acq_totals: list[Decimal] = []  # shares acquired up to and including that day
+        self.days: list[date] = []
+        self.held: list[Decimal] = []  # shares held at the end of that day
+
+    def acquired(self, start: date, end: date) -> Decimal:
+        """Shares acquired (bought or reinvested) from ``start`` to ``end``, both included."""
+        days = self.acq_days
+        hi = bisect_right(days, end)
+        lo = bisect_left(days, start)
+        if hi <= lo:
+            return ZERO
+        totals = self.acq_totals
+        return totals[hi - 1] - totals[lo - 1] if lo else totals[hi - 1]
+
+    def first_acquired(self, start: date, end: date) -> date | None:
+        days = self.acq_days
+        lo = bisect_left(days, start)
+        return days[lo] if lo < len(days) and days[lo] <= end else None
+
+    def held_at(self, day: date) -> Decimal:
+        """Shares held at the end of ``day``."""
+        index = bisect_right(self.days, day)
+        return self.held[index - 1] if index else ZERO
+
+    def record_held(self, day: date, held: Decimal) -> None:
+        if self.days and self.days[-1] == day:
+            self.held[-1] = held
+        else:
+            self.days.append(day)
+            self.held.append(held)
+
+    def record_acquired(self, day: date, shares: Decimal) -> None:
+        totals = self.acq_totals
+        if self.acq_days and self.acq_days[-1] == day:
+            totals[-1] += shares
+        else:
+            self.acq_days.append(day)
+            totals.append(totals[-1] + shares if totals else shares)
+
+
 class QuantityIndex:
     """Acquisitions and end-of-day holdings per (account, symbol), from share counts only.
 
     Built in one pass over the whole (date-ordered) journal; every account of the household
     is indexed, whatever its owner's regime, because an affiliated person may live under
-    another regime."""
+    another regime.  An (account, symbol) that never held shares has no series."""
 
-    __slots__ = ("_acq", "_hold")
+    __slots__ = ("_series",)
 
     def __init__(self, transactions: Iterable[Transaction]) -> None:
-        acq: dict[tuple[str, str], tuple[list[date], list[Decimal]]] = {}
-        hold: dict[tuple[str, str], tuple[list[date], list[Decimal]]] = {}
-        level: dict[tuple[str, str], Decimal] = {}
-
-        def change(account: str, symbol: str, day: date, new: Decimal) -> None:
-            key = (account, symbol)
-            level[key] = new
-            days, values = hold.setdefault(key, ([], []))
-            if days and days[-1] == day:
-                values[-1] = new
-            else:
-                days.append(day)
-                values.append(new)
-
+        series: dict[tuple[str, str], ShareSeries] = {}
+        acquisitions = (Action.BUY, Action.REINVEST)
+        disposals = (Action.SELL, Action.DONATE)
         for txn in transactions:
             symbol = txn.symbol
             if symbol is None:
                 continue
             key = (txn.account, symbol)
-            now = level.get(key, ZERO)
+            own = series.get(key)
+            if own is None:
+                own = series[key] = ShareSeries()
+            now = own.held[-1] if own.held else ZERO
             action = txn.action
-            if action in (Action.BUY, Action.REINVEST):
+            if action in acquisitions:
                 assert txn.quantity is not None
-                days, totals = acq.setdefault(key, ([], []))
-                total = (totals[-1] if totals else ZERO) + txn.quantity
-                if days and days[-1] == txn.date:
-                    totals[-1] = total
-                else:
-                    days.append(txn.date)
-                    totals.append(total)
-                change(txn.account, symbol, txn.date, now + txn.quantity)
-            elif action in (Action.SELL, Action.DONATE):
+                own.record_acquired(txn.date, txn.quantity)
+                own.record_held(txn.date, now + txn.quantity)
+            elif action in disposals:
                 assert txn.quantity is not None
-                change(txn.account, symbol, txn.date, now - txn.quantity)
+                own.record_held(txn.date, now - txn.quantity)
             elif action is Action.TRANSFER and txn.to_account is not None:
                 moved = now if txn.quantity is None else txn.quantity
-                change(txn.account, symbol, txn.date, now - moved)
-                other = level.get((txn.to_account, symbol), ZERO)
-                change(txn.to_account, symbol, txn.date, other + moved)
+                own.record_held(txn.date, now - moved)
+                other = series.get((txn.to_account, symbol))
+                if other is None:
+                    other = series[(txn.to_account, symbol)] = ShareSeries()
+                other.record_held(txn.date, (other.held[-1] if other.held else ZERO) + moved)
             elif action is Action.SPLIT and txn.quantity is not None and now:
-                change(txn.account, symbol, txn.date, now * txn.quantity)
-        self._acq = acq
-        self._hold = hold
+                own.record_held(txn.date, now * txn.quantity)
+        self._series = series
+
+    def series(self, account: str, symbol: str) -> ShareSeries | None:
+        return self._series.get((account, symbol))
 
     def acquired(self, account: str, symbol: str, start: date, end: date) -> Decimal:
         """Shares acquired (bought or reinvested) from ``start`` to ``end``, both included."""
-        found = self._acq.get((account, symbol))
-        if not found:
-            return ZERO
-        days, totals = found
-        hi = bisect_right(days, end)
-        lo = bisect_left(days, start)
-        if hi <= lo:
-            return ZERO
-        return totals[hi - 1] - (totals[lo - 1] if lo else ZERO)
+        found = self._series.get((account, symbol))
+        return found.acquired(start, end) if found is not None else ZERO
 
     def first_acquired(self, account: str, symbol: str, start: date, end: date) -> date | None:
-        found = self._acq.get((account, symbol))
-        if not found:
-            return None
-        days = found[0]
-        lo = bisect_left(days, start)
-        return days[lo] if lo < len(days) and days[lo] <= end else None
+        found = self._series.get((account, symbol))
+        return found.first_acquired(start, end) if found is not None else None
 
     def held(self, account: str, symbol: str, day: date) -> Decimal:
         """Shares held at the end of ``day``."""
-        found = self._hold.get((account, symbol))
-        if not found:
-            return ZERO
-        days, values = found
-        index = bisect_right(days, day)
-        return values[index - 1] if index else ZERO
+        found = self._series.get((account, symbol))
+        return found.held_at(day) if found is not None else ZERO
 
 
 class CaReplayer(PooledReplayer):
@@ -270,6 +293,9 @@ class CaReplayer(PooledReplayer):
             self.related_accounts[owner] = tuple(
                 a.id for a in household.accounts.values() if a.owner in related
             )
+        # (owner, identical group) -> the share series of every affiliated account and
+        # identical security that ever held shares, found once
+        self.identical: dict[tuple[str, str], list[tuple[str, str, ShareSeries]]] = {}
 
     def rule_name(self) -> str:
         return "adjusted cost base, ITA s.47"
@@ -326,26 +352,21 @@ class CaReplayer(PooledReplayer):
         self.record(txn, self.lot_id(txn.account, txn.symbol), txn.quantity, since,
                     proceeds - outlays, acb, kind=kind, reportable=kind == "sale",
                     code="SL" if denied else "", adjustment=denied)
-        if kind == "sale":
-            self.add_cash(txn.account, proceeds - outlays)
 
     def superficial_loss(self, txn: Transaction, owner: str, loss: Decimal) -> Decimal:
         """Deny the superficial part of ``loss``; return it (ITA s.54, s.40(2)(g)(i))."""
         assert txn.symbol is not None and txn.quantity is not None
-        index = self.index
         start, end = txn.date - WINDOW, txn.date + WINDOW
-        symbols = self.members.get(self.household.group_of(txn.symbol), [txn.symbol])
         acquired = ZERO
         held = ZERO
         caps: list[tuple[str, str, Decimal, Decimal]] = []  # account, symbol, cap, held
-        for account in self.related_accounts[owner]:
-            for symbol in symbols:
-                bought = index.acquired(account, symbol, start, end)
-                still = index.held(account, symbol, end)
-                acquired += bought
-                held += still
-                if bought > 0 or still > 0:
-                    caps.append((account, symbol, min(bought, still), still))
+        for account, symbol, series in self._identical_series(owner, txn.symbol):
+            bought = series.acquired(start, end)
+            still = series.held_at(end)
+            acquired += bought
+            held += still
+            if bought > 0 or still > 0:
+                caps.append((account, symbol, bought if bought < still else still, still))
         shares = min(txn.quantity, acquired, held)
         if shares <= 0:
             return ZERO
@@ -374,6 +395,20 @@ class CaReplayer(PooledReplayer):
             )
         )
         return denied
+
+    def _identical_series(self, owner: str, symbol: str) -> list[tuple[str, str, ShareSeries]]:
+        """The share series of identical property held by ``owner`` or an affiliated person:
+        every affiliated account and every security of ``symbol``'s identical group."""
+        group = self.household.group_of(symbol)
+        found = self.identical.get((owner, group))
+        if found is None:
+            found = self.identical[(owner, group)] = [
+                (account, member, series)
+                for account in self.related_accounts[owner]
+                for member in self.members.get(group, [symbol])
+                if (series := self.index.series(account, member)) is not None
+            ]
+        return found
 
     def add_to_acb(self, account: str, symbol: str, amount: Decimal, sold: date,
                    end: date) -> None:
@@ -413,7 +448,6 @@ class CaReplayer(PooledReplayer):
         if held <= 0:
             raise error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
                         "but no shares are held", "check the account and symbol of this row")
-        self.add_cash(txn.account, txn.amount)
         self.event(txn, txn.amount)
         pool = self.pool(txn.account, txn.symbol)
         pool.cost -= txn.amount  # s.53(2)(c)

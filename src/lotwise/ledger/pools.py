@@ -11,7 +11,9 @@ cost.  :class:`PooledReplayer` keeps
 * ``pools[key]`` — a :class:`Pool` (shares, cost, the part of the cost added by a denied
   loss, the first acquisition date) per ``(owner, symbol)`` for taxable accounts and per
   ``(account, symbol)`` for sheltered ones;
-* cash per account and the cash events (dividends with their withholding, interest, ...).
+* the cash events (dividends with their withholding, interest, ...).  Cash balances are
+  kept in each account's own currency by :mod:`lotwise.ledger.cash`, not here: this
+  ledger's amounts are in the owner's tax currency.
 
 Removing ``q`` shares from a pool of ``Q`` shares costing ``C`` takes ``C * q / Q`` and
 leaves the rest, so a pool's cost is conserved exactly: what went in equals what came out
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from lotwise.errors import InputError, Source
 from lotwise.ledger.book import CashEvent
@@ -91,12 +94,29 @@ class PoolBalance:
         return self.cost / self.quantity if self.quantity else ZERO
 
 
+_HANDLER_NAMES = {
+    Action.BUY: "buy",
+    Action.REINVEST: "reinvest",
+    Action.SELL: "sell",
+    Action.DONATE: "donate",
+    Action.TRANSFER: "transfer",
+    Action.SPLIT: "split",
+    Action.RETURN_OF_CAPITAL: "return_of_capital",
+    Action.DIVIDEND: "cash_event",
+    Action.INTEREST: "cash_event",
+    Action.DEPOSIT: "cash_event",
+    Action.WITHDRAWAL: "cash_event",
+    Action.FEE: "cash_event",
+}
+
+
 class PooledReplayer(ABC):
     """Shared state and the actions that do not depend on the country's rules."""
 
     regime = ""
     taxable_kind = ""  # the PoolBalance kind of taxable pools
     lot_prefix = ""
+    handlers: ClassVar[Mapping[Action, Callable[[PooledReplayer, Transaction], None]]] = {}
 
     def __init__(self, household: Household, accounts: Iterable[str]) -> None:
         self.household = household
@@ -105,24 +125,15 @@ class PooledReplayer(ABC):
         self.taxable = {a: household.accounts[a].type.is_taxable for a in self.accounts}
         self.held: dict[tuple[str, str], Decimal] = {}
         self.pools: dict[tuple[str, str, str], Pool] = {}
-        self.cash: dict[str, Decimal] = {}
         self.cash_events: list[CashEvent] = []
         self.disposals: list[Disposal] = []
         self.last: tuple[date, int] | None = None
-        self.handlers: Mapping[Action, Callable[[Transaction], None]] = {
-            Action.BUY: self.buy,
-            Action.REINVEST: self.reinvest,
-            Action.SELL: self.sell,
-            Action.DONATE: self.donate,
-            Action.TRANSFER: self.transfer,
-            Action.SPLIT: self.split,
-            Action.RETURN_OF_CAPITAL: self.return_of_capital,
-            Action.DIVIDEND: self.dividend,
-            Action.INTEREST: self.cash_in,
-            Action.DEPOSIT: self.cash_in,
-            Action.WITHDRAWAL: self.cash_out,
-            Action.FEE: self.cash_out,
-        }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The handlers are the class's own functions, not bound methods kept on the instance,
+        # so a replayer holds no reference cycle and is freed as soon as it is dropped.
+        super().__init_subclass__(**kwargs)
+        cls.handlers = {action: getattr(cls, name) for action, name in _HANDLER_NAMES.items()}
 
     # -- driving
 
@@ -138,16 +149,14 @@ class PooledReplayer(ABC):
         if self.last is not None and key < self.last:
             raise ValueError("transactions must be applied in (date, seq) order")
         self.last = key
-        self.handlers[txn.action](txn)
+        self.handlers[txn.action](self, txn)
 
     # -- acquisitions are shared; the rest each country defines
 
     def buy(self, txn: Transaction) -> None:
         """An acquisition paid in cash: its cost is the price plus fees."""
         assert txn.quantity is not None
-        cost = txn.gross + txn.fees
-        self.add_cash(txn.account, -cost)
-        self.acquire(txn, txn.quantity, cost)
+        self.acquire(txn, txn.quantity, txn.gross + txn.fees)
 
     def reinvest(self, txn: Transaction) -> None:
         """A dividend reinvested: an acquisition costing the dividend."""
@@ -258,8 +267,6 @@ class PooledReplayer(ABC):
             kind=kind,
             reportable=False,
         )
-        if kind == "sale":
-            self.add_cash(txn.account, proceeds)
 
     def move(self, txn: Transaction, target: str, quantity: Decimal) -> None:
         """Move shares between two accounts of one pool (an owner's taxable accounts)."""
@@ -286,10 +293,7 @@ class PooledReplayer(ABC):
         self.held[key] = before * txn.quantity
         self.pool(txn.account, txn.symbol).qty += before * (txn.quantity - 1)
 
-    # -- cash
-
-    def add_cash(self, account: str, amount: Decimal) -> None:
-        self.cash[account] = self.cash.get(account, ZERO) + amount
+    # -- cash events
 
     def event(self, txn: Transaction, amount: Decimal) -> None:
         withholding = txn.withholding or ZERO
@@ -306,26 +310,14 @@ class PooledReplayer(ABC):
             )
         )
 
-    def dividend(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, amount - (txn.withholding or ZERO))
-        self.event(txn, amount)
-
-    def cash_in(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, amount)
-        self.event(txn, amount)
-
-    def cash_out(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self.add_cash(txn.account, -amount)
-        self.event(txn, amount)
+    def cash_event(self, txn: Transaction) -> None:
+        """A dividend, interest, a deposit, a withdrawal or a fee: kept for the tax year."""
+        self.event(txn, txn.gross)
 
     def reinvested_dividend(self, txn: Transaction) -> Decimal:
         """Record a reinvested dividend as income; return the cost of the new shares."""
         dividend = txn.gross
         self.event(txn, dividend)
-        self.add_cash(txn.account, -txn.fees - (txn.withholding or ZERO))
         return dividend + txn.fees
 
     # -- results

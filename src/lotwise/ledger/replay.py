@@ -57,8 +57,9 @@ from functools import lru_cache
 from operator import attrgetter
 
 from lotwise.errors import InputError, Problem, Source
-from lotwise.fx import FxTable, convert
+from lotwise.fx import FxTable, convert, in_account_currency
 from lotwise.gcpause import collector_paused
+from lotwise.ledger import cash as account_cash
 from lotwise.ledger import relief
 from lotwise.ledger.book import Book, CashEvent
 from lotwise.ledger.ca import CaDisposition, CaReplayer, QuantityIndex, SuperficialLoss
@@ -121,16 +122,21 @@ class _Lot:
 
     def split_off(self, shares: Decimal) -> _Lot:
         """Cut ``shares`` off this lot into a new piece with its share of the basis."""
-        part = _Lot(
-            self.acq.next_piece_id(), self.acq, self.account, self.symbol, shares, ZERO,
-            self.acquired, self.origin,
-        )
-        part.basis = self.basis * shares / self.qty
-        part.wash_adj = self.wash_adj * shares / self.qty
-        part.holding_start = self.holding_start
-        part.free = self.free
-        self.basis -= part.basis
-        self.wash_adj -= part.wash_adj
+        acq = self.acq
+        acq.splits += 1
+        part = _Lot.__new__(_Lot)
+        part.lot_id = f"{acq.id}#{acq.splits + 1}"
+        part.acq, part.acq_id, part.seq = acq, self.acq_id, self.seq
+        part.account, part.symbol, part.origin = self.account, self.symbol, self.origin
+        part.acquired, part.holding_start, part.free = self.acquired, self.holding_start, self.free
+        part.qty = shares
+        part.basis = basis = self.basis * shares / self.qty
+        self.basis -= basis
+        if self.wash_adj:
+            part.wash_adj = adjustment = self.wash_adj * shares / self.qty
+            self.wash_adj -= adjustment
+        else:
+            part.wash_adj = ZERO
         self.qty -= shares
         return part
 
@@ -254,10 +260,6 @@ class _Acq:
         """Out of every window to come: its pieces are no longer needed."""
         self.open = False
         self.pieces.clear()
-
-    def next_piece_id(self) -> str:
-        self.splits += 1
-        return f"{self.id}#{self.splits + 1}"
 
 
 class _Group:
@@ -690,8 +692,9 @@ class Replayer:
         emptied: list[_Lot] = []
         for lot, shares in chosen:
             basis = self._take(lot, shares)
-            disp = _Disp(lot, shares, basis, proceeds_total * shares / quantity, txn, "sale",
-                         reportable, len(disposals), epoch)
+            proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
+            disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable, len(disposals),
+                         epoch)
             disposals.append(disp)
             if lot.free:  # sold shares of an unused lot can still replace a loss
                 acq = lot.acq
@@ -864,19 +867,20 @@ def replay(
     :class:`~lotwise.ledger.ca.CaReplayer`, UK residents by
     :class:`~lotwise.ledger.uk.UkReplayer`, and the results are merged into one book.  A
     row in another currency than its owner's regime's is converted at its ``fx_rate`` or
-    at ``fx``'s rate of its date (:func:`lotwise.fx.convert`).  See docs/regimes.md.
+    at ``fx``'s rate of its date (:func:`lotwise.fx.convert`); each account's cash stays in
+    the account's own currency (:mod:`lotwise.ledger.cash`).  See docs/regimes.md.
     """
     # The collector would walk the journal and the replay's many long-lived objects again
-    # and again; none of them is cyclic garbage, so it is paused throughout.
-    with collector_paused():
+    # and again; none of them is cyclic garbage, so it is paused throughout.  No replay
+    # leaves cyclic garbage (Replayer.release; the pooled replayers hold no cycle), so what
+    # it keeps, the book, goes straight to the collector's oldest generation instead of
+    # being scanned by the first collection after the pause.
+    with collector_paused(promote=True):
         ordered = sorted(transactions, key=attrgetter("date", "seq"))
         if as_of is not None:
             ordered = [txn for txn in ordered if txn.date <= as_of]
         if not _only_us(household, ordered):
             return _replay_regimes(household, ordered, as_of, fx)
-    # The US replay leaves no cyclic garbage (Replayer.release), so what it keeps, the
-    # book, goes straight to the collector's oldest generation instead of being scanned.
-    with collector_paused(promote=True):
         return _replay_us(household, ordered, as_of)
 
 
@@ -966,20 +970,18 @@ def _replay_regimes(
         books.append(_pooled_book(uk, as_of))
         uk_lines = tuple(uk.uk_disposals())
     order = {txn.id: (txn.date, txn.seq) for txn in ordered}
-    cash: dict[str, Decimal] = {}
-    for book in books:
-        cash.update(book.cash)
     return Book(
         as_of=as_of,
         lots=tuple(sorted((lot for b in books for lot in b.lots),
                           key=lambda lot: (lot.account, lot.symbol))),
         disposals=tuple(sorted((d for b in books for d in b.disposals), key=lambda d: d.sold)),
         wash_sales=tuple(w for b in books for w in b.wash_sales),
-        cash=cash,
+        cash=_cash(household, ordered, currencies, fx, regimes),
         cash_events=tuple(sorted((e for b in books for e in b.cash_events),
                                  key=lambda e: order.get(e.txn_id, (e.date, 0)))),
         regimes=regimes,
         currencies=currencies,
+        cash_currencies={a.id: a.currency for a in household.accounts.values()},
         pools=tuple(p for b in books for p in b.pools),
         superficial_losses=superficial,
         ca_dispositions=ca_lines,
@@ -993,7 +995,6 @@ def _pooled_book(replayer: CaReplayer | UkReplayer, as_of: date | None) -> Book:
         lots=tuple(replayer.open_lots()),
         disposals=tuple(replayer.disposals),
         wash_sales=(),
-        cash=dict(replayer.cash),
         cash_events=tuple(replayer.cash_events),
         pools=tuple(replayer.balances()),
     )
@@ -1031,20 +1032,29 @@ def _withheld(
 
 
 def _with_withholding(book: Book, transactions: list[Transaction]) -> Book:
-    """The US ledger's book, with foreign tax withheld on dividends taken out of cash."""
+    """The US ledger's book, with the foreign tax withheld on each dividend in its cash
+    event (the cash itself is :func:`_cash`'s)."""
     withheld = {t.id: t for t in transactions if t.withholding or t.source_country}
     if not withheld:
         return book
-    cash = dict(book.cash)
     events = []
     for event in book.cash_events:
         txn = withheld.get(event.txn_id)
         if txn is not None and event.action in ("dividend", "reinvest"):
-            tax = txn.withholding or ZERO
-            cash[event.account] = cash.get(event.account, ZERO) - tax
-            event = replace(event, withholding=tax, source_country=txn.source_country)
+            event = replace(event, withholding=txn.withholding or ZERO,
+                            source_country=txn.source_country)
         events.append(event)
-    return replace(book, cash=cash, cash_events=tuple(events))
+    return replace(book, cash_events=tuple(events))
+
+
+def _cash(
+    household: Household, ordered: list[Transaction], tax_currencies: dict[str, str],
+    fx: FxTable | None, regimes: dict[str, str],
+) -> dict[str, Decimal]:
+    """Each account's cash in the account's own currency, never restated at a rate of the
+    past (:mod:`lotwise.ledger.cash`); the tax amounts are converted apart."""
+    rows = in_account_currency(household, ordered, tax_currencies, fx)
+    return account_cash.balances(_withheld(household, rows, regimes))
 
 
 def _problem(txn: Transaction, field: str | None, message: str, fix: str) -> Problem:

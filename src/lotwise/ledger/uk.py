@@ -311,8 +311,6 @@ class UkReplayer(PooledReplayer):
             proceeds = cost if kind == "donation" else net * qty / quantity
             self.record(txn, lot_id, qty, acquired or txn.date, proceeds, cost, kind=kind,
                         reportable=kind == "sale")
-        if kind == "sale":
-            self.add_cash(txn.account, net)
 
     # -- other actions
 
@@ -344,7 +342,6 @@ class UkReplayer(PooledReplayer):
         if held <= 0:
             raise error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
                         "but no shares are held", "check the account and symbol of this row")
-        self.add_cash(txn.account, txn.amount)
         self.event(txn, txn.amount)
         pool = self.pool(txn.account, txn.symbol)
         if txn.amount <= pool.cost:

@@ -3,6 +3,11 @@
 * **Wash windows.** A purchase of a group on day D blocks loss sales of it until D+30; loss
   sales are safe again from D+31 (IRC §1091: 30 days before or after).  Scheduled purchases
   and expected dividend reinvestments count as purchases on their day.
+* **UK share matching.** A UK resident's disposal on day D — at a gain or a loss — is matched
+  with their own purchases of the same shares in a GIA on D and up to D+30 (TCGA 1992
+  s.106A), so the calendar shows D+31 for gain sales too: a rebuy before then re-prices the
+  sale.  A GIA purchase on day P catches sales up to P itself, so sales are free of it from
+  P+1.
 * **Buy-backs and switchbacks.** A group sold at a loss on day D may be bought back from D+31.
   A replacement bought right after a harvest may be switched back from then on; doing so
   before its lots turn long-term would realize any gain as short-term, so the calendar gives
@@ -56,21 +61,32 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
     entries: list[CalendarEntry] = []
     recurring = {key: p for p in household.scheduled
                  for key in guard.buy_keys(p.account, p.symbol)}
+    rules = {scope.key: scope.rule for scope in guard.seller.values()}
     for (unit, group), acqs in guard.acquisitions.items():
         last = max(acqs, key=lambda a: a.day)
-        text = f"loss sales of {group} are safe again ({last.describe()})"
+        rule = rules[unit]
+        sales = "sales" if rule.applies_to_gains else "loss sales"
+        text = (f"{sales} of {group} are no longer matched to it ({last.describe()}; TCGA "
+                f"1992 s.106A)" if rule.applies_to_gains
+                else f"loss sales of {group} are safe again ({last.describe()})")
         if (unit, group) in recurring:
             p = recurring[(unit, group)]
-            text = (f"{p.symbol} is bought in {p.account} every {p.every_days} days, so loss "
-                    f"sales of {group} stay blocked: pause or redirect that purchase for 31 "
-                    f"days to harvest")
+            text = (f"{p.symbol} is bought in {p.account} every {p.every_days} days, so "
+                    f"{sales} of {group} stay blocked: pause or redirect that purchase for "
+                    f"{rule.days_after + 1} days to "
+                    f"{'sell' if rule.applies_to_gains else 'harvest'}")
         entries.append(CalendarEntry(
-            last.day + WINDOW + ONE_DAY, unit, group, "loss_sales_open", text))
-    for (unit, group), sales in guard.loss_sales.items():
-        last_sale = max(sales, key=lambda s: s.day)
-        entries.append(CalendarEntry(
-            last_sale.buy_allowed_from, unit, group, "buy_back_open",
-            f"{group} may be bought again ({last_sale.describe()})"))
+            last.day + timedelta(days=rule.days_before) + ONE_DAY, unit, group,
+            "loss_sales_open", text))
+    for (unit, group), recent in guard.sales.items():
+        last_sale = max(recent, key=lambda s: s.day)
+        text = f"{group} may be bought again ({last_sale.describe()})"
+        if rules[unit].applies_to_gains:
+            text = (f"{group} may be bought again in {unit.split(':', 1)[-1]}'s GIA without "
+                    f"being matched to the disposal ({last_sale.describe()}; a rebuy before "
+                    f"then re-prices it, TCGA 1992 s.106A)")
+        entries.append(CalendarEntry(last_sale.buy_allowed_from, unit, group, "buy_back_open",
+                                     text))
     entries += _switchbacks(household, transactions, book, prices, as_of)
     for lot in book.lots:
         account = household.accounts[lot.account]

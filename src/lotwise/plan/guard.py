@@ -10,18 +10,27 @@ and after a sale, disallow or re-price its loss:
   (spouse, their RRSP/TFSA/...), every account, the identical group, 30 days either side;
 * UK share matching (TCGA 1992 ss.105, 106A): the owner alone, only accounts within CGT
   (a GIA: not an ISA or a SIPP), the same security, the same day and the next 30 days.
+  It is not only a loss rule (``LossRule.applies_to_gains``): *every* disposal — at a gain
+  or a loss, a sale or a gift — is identified first with the person's acquisitions of the
+  same shares on its day and in the 30 days after it, so a rebuy re-prices a gain too.
 
 A plan made on day D therefore must not
 
-* sell at a loss shares that the rule's people acquired within its window before D (for the
-  UK: on D itself), or will acquire by themselves within its window after D — a scheduled
-  purchase (payroll 401(k), automatic investment) or an expected dividend reinvestment; nor
-* buy, in an account the rule counts, shares identical to ones sold at a loss within the
-  window before D — for the UK a repurchase in the GIA is matched to the sale, one in the ISA
-  is not ("bed and ISA" is allowed);
-* nor, within the plan itself, both sell at a loss and buy identical shares where the rule
-  counts them (the optimizer enforces that with one binary choice per :meth:`WashGuard.sell_key`,
-  see :mod:`lotwise.plan.optimizer`).
+* sell at a loss (UK: sell at all) shares that the rule's people acquired within its window
+  before D (for the UK: on D itself), or will acquire by themselves within its window after
+  D — a scheduled purchase (payroll 401(k), automatic investment) or an expected dividend
+  reinvestment; nor
+* buy, in an account the rule counts, shares identical to ones sold at a loss (UK: disposed
+  of at all, unless already matched in full) within the window before D — for the UK a
+  repurchase in the GIA is matched to the sale, one in the ISA is not ("bed and ISA" is
+  allowed);
+* nor, within the plan itself, both sell at a loss (UK: sell at all) and buy identical
+  shares where the rule counts them (the optimizer enforces that with one binary choice per
+  :meth:`WashGuard.sell_key`, see :mod:`lotwise.plan.optimizer`).
+
+Blocking is what keeps a plan's projected tax true: a UK gain sale that a rebuy re-matched
+would lose its gain (the rebuy's cost replaces the pool's), and a day's exempt-amount harvest
+would be undone without a word.
 
 Expected dividend reinvestments are judged from the journal: an account that reinvested a
 symbol's dividends in the last 400 days (and whose ``drip`` is not ``false``, or whose
@@ -30,7 +39,8 @@ symbol's dividends in the last 400 days (and whose ``drip`` is not ``false``, or
 Example: Sam's 401(k) buys FXAIX every 15 days; on 2026-11-21 a loss lot of IVV (same
 ``sp500`` group) in Alex's taxable account is blocked, with the reason "scheduled purchase
 of FXAIX in sam_401k on 2026-11-30".  Olivia (UK) sold VUSA at a loss in her GIA on
-2026-11-10: the plan may not buy VUSA in her GIA until 2026-12-11, but may in her ISA.
+2026-11-10: the plan may not buy VUSA in her GIA until 2026-12-11, but may in her ISA; had
+she sold it at a gain, the same holds (the rebuy would be matched to the sale, s.106A(5)).
 """
 
 from __future__ import annotations
@@ -38,10 +48,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from statistics import median
 
 from lotwise.ledger.book import Book
+from lotwise.ledger.uk import SAME_DAY, THIRTY_DAY
 from lotwise.model.household import Household
 from lotwise.model.transactions import Action, Transaction
 from lotwise.regimes.base import US, LossRule, owner_regimes, regime_for
@@ -70,14 +82,22 @@ class Acquisition:
 
 
 @dataclass(frozen=True, slots=True)
-class LossSale:
+class RecentSale:
+    """A disposal in the window before the plan day that a purchase would disallow (a loss
+    sale: US, Canada) or be matched to (any disposal: UK)."""
+
     day: date
     account: str
     symbol: str
     window_days: int = 30
+    gain: Decimal = Decimal(-1)  # of this part of the disposal; negative: a loss
+    kind: str = "sale"  # sale or donation
 
     def describe(self) -> str:
-        return f"{self.symbol} sold at a loss in {self.account} on {self.day.isoformat()}"
+        if self.kind == "donation":
+            return f"{self.symbol} given to charity from {self.account} on {self.day.isoformat()}"
+        how = "at a loss" if self.gain < 0 else "at a gain"
+        return f"{self.symbol} sold {how} in {self.account} on {self.day.isoformat()}"
 
     @property
     def buy_allowed_from(self) -> date:
@@ -103,7 +123,7 @@ class WashGuard:
 
     as_of: date
     acquisitions: dict[tuple[str, str], list[Acquisition]] = field(default_factory=dict)
-    loss_sales: dict[tuple[str, str], list[LossSale]] = field(default_factory=dict)
+    sales: dict[tuple[str, str], list[RecentSale]] = field(default_factory=dict)
     seller: dict[str, LossScope] = field(default_factory=dict)  # taxable account -> scope
     counted_in: dict[str, tuple[LossScope, ...]] = field(default_factory=dict)
     identical: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -126,15 +146,27 @@ class WashGuard:
                 for scope in self.counted_in.get(account, ()))
         return found
 
-    def loss_sale_blockers(self, account: str, symbol: str) -> list[Acquisition]:
+    def matches_gains(self, account: str) -> bool:
+        """Does the seller's rule match a sale at a gain too (UK), not only a loss?"""
+        scope = self.seller.get(account)
+        return scope is not None and scope.rule.applies_to_gains
+
+    def sale_blockers(self, account: str, symbol: str, at_loss: bool) -> list[Acquisition]:
+        """The acquisitions that a sale of ``symbol`` in ``account`` today would be matched
+        to: for a loss sale under any rule, for a gain sale where the rule matches gains."""
+        if not at_loss and not self.matches_gains(account):
+            return []
         key = self.sell_key(account, symbol)
         return [] if key is None else self.acquisitions.get(key, [])
 
-    def buy_blockers(self, account: str, symbol: str) -> list[LossSale]:
-        if not self.loss_sales:
+    def loss_sale_blockers(self, account: str, symbol: str) -> list[Acquisition]:
+        return self.sale_blockers(account, symbol, at_loss=True)
+
+    def buy_blockers(self, account: str, symbol: str) -> list[RecentSale]:
+        if not self.sales:
             return []
         return [sale for key in self.buy_keys(account, symbol)
-                for sale in self.loss_sales.get(key, [])]
+                for sale in self.sales.get(key, [])]
 
 
 def expected_reinvestments(
@@ -229,16 +261,24 @@ def build_guard(
     ):
         add(acq)
 
-    loss_sales: dict[tuple[str, str], list[LossSale]] = {}
+    sales: dict[tuple[str, str], list[RecentSale]] = {}
     for d in book.disposals:
-        # Only a loss still recognised can be washed by a new purchase: shares already
-        # matched with replacements (d.gain == 0 after code W) are used up.
-        if d.kind != "sale" or not d.reportable or d.gain >= 0:
-            continue
         scope = seller.get(d.account)
         if scope is None or not scope.rule.in_window(d.sold, as_of):
             continue
+        if scope.rule.applies_to_gains:
+            # TCGA 1992 s.106A(5): any disposal, gain or loss, sale or gift, is identified
+            # with the person's acquisitions in the 30 days after it.  The parts already
+            # identified (same day, or an earlier acquisition of the 30 days) are settled;
+            # the part from the section 104 pool is still open to a rebuy.
+            if d.kind not in ("sale", "donation") or d.lot_id.startswith((SAME_DAY,
+                                                                          THIRTY_DAY)):
+                continue
+        # Only a loss still recognised can be washed by a new purchase: shares already
+        # matched with replacements (d.gain == 0 after code W) are used up.
+        elif d.kind != "sale" or not d.reportable or d.gain >= 0:
+            continue
         key = (scope.key, identical.get((scope.key, d.symbol), d.symbol))
-        loss_sales.setdefault(key, []).append(
-            LossSale(d.sold, d.account, d.symbol, scope.rule.days_after))
-    return WashGuard(as_of, acquisitions, loss_sales, seller, counted_in, identical)
+        sales.setdefault(key, []).append(
+            RecentSale(d.sold, d.account, d.symbol, scope.rule.days_after, d.gain, d.kind))
+    return WashGuard(as_of, acquisitions, sales, seller, counted_in, identical)

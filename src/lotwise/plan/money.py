@@ -1,13 +1,16 @@
 """One currency for a plan: the household's ``base_currency``.
 
-The book keeps each owner's amounts in the owner's tax currency (USD, CAD or GBP: see
-:mod:`lotwise.fx`), and prices are in each security's own currency.  A plan compares
+The book keeps each owner's tax amounts in the owner's tax currency (USD, CAD or GBP: see
+:mod:`lotwise.fx`) and each account's cash in the account's own currency
+(:mod:`lotwise.ledger.cash`); prices are in each security's own currency.  A plan compares
 every holding with every other, so :func:`in_base_currency` restates, at the plan day's
 rates of the FX table:
 
 * each price in the base currency (``price × rate(security currency → base)``);
-* each open lot's basis and each account's cash in the base currency
-  (``× rate(tax currency → base)``);
+* each open lot's basis in the base currency (``× rate(tax currency → base)``);
+* each account's cash in the base currency (``× rate(account currency → base)``), so
+  that cash is worth what it would buy on the plan day, and a plan never spends more of
+  an account's currency than the account holds;
 
 and gives each tax unit's ``factor``: base-currency units per unit of its tax currency, so
 that a gain planned in the base currency is taxed in the unit's own (``gain / factor``).
@@ -15,12 +18,16 @@ A household whose prices and book are all in the base currency is returned uncha
 
 Example: the Gagnons keep their book in CAD; VTI is priced in USD at 300.00 and USD/CAD is
 1.40 on the plan day, so the plan sees VTI at CAD 420.00, and a sale of 10 VTI lots bought
-for CAD 3,500 realizes CAD 700 of gain.  Orders are given at the converted price; the
-broker fills them in the security's currency.
+for CAD 3,500 realizes CAD 700 of gain.  The USD 1,000 in Claire's US-dollar account is
+CAD 1,400 that day, whatever the rate when it was deposited: enough for 3.33 VTI.  The plan
+is made at the converted price; the broker fills each order in the security's own currency,
+so :func:`quotes` keeps, for the order file, each traded security's currency and its price
+in it (VTI: USD 300.00).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -49,6 +56,22 @@ class BaseView:
         return self.rates.get(currency, ONE)
 
 
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A security's price on the plan day in the currency it trades in."""
+
+    currency: str
+    price: Decimal
+
+
+def quotes(household: Household, prices: PriceTable, symbols: Iterable[str],
+           as_of: date) -> dict[str, Quote]:
+    """``{symbol: Quote}`` for ``symbols``, from ``prices`` in each security's currency."""
+    return {symbol: Quote(household.securities[symbol].currency,
+                          prices.price_on(symbol, as_of))
+            for symbol in sorted(set(symbols))}
+
+
 def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> Decimal:
     if currency == base:
         return ONE
@@ -73,6 +96,7 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
     base = household.base_currency
     currencies = {s.currency for s in household.securities.values()}
     currencies |= {book.currency_of(a) for a in household.accounts}
+    currencies |= {book.cash_currency_of(a) for a in household.accounts}
     if currencies <= {base}:
         return BaseView(base, book, prices, False, {})
     rates: dict[str, Decimal] = {}
@@ -81,10 +105,11 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
             rates[security.currency] = _rate(fx, security.currency, base, as_of,
                                              f"the price of {symbol}")
     for account_id in sorted(household.accounts):
-        currency = book.currency_of(account_id)
-        if currency not in rates:
-            rates[currency] = _rate(fx, currency, base, as_of,
-                                    f"the book of account {account_id}")
+        for currency, what in ((book.currency_of(account_id), "the book"),
+                               (book.cash_currency_of(account_id), "the cash")):
+            if currency not in rates:
+                rates[currency] = _rate(fx, currency, base, as_of,
+                                        f"{what} of account {account_id}")
     converted_prices = []
     for symbol, security in household.securities.items():
         try:
@@ -97,7 +122,8 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
         else replace(lot, basis=lot.basis * r)
         for lot in book.lots
     )
-    cash = {account: amount * rates[book.currency_of(account)]
+    cash = {account: amount * rates[book.cash_currency_of(account)]
             for account, amount in book.cash.items()}
-    return BaseView(base, replace(book, lots=lots, cash=cash), PriceTable(converted_prices),
-                    True, rates)
+    in_base = replace(book, lots=lots, cash=cash,
+                      cash_currencies={account: base for account in household.accounts})
+    return BaseView(base, in_base, PriceTable(converted_prices), True, rates)

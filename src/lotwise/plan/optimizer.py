@@ -10,7 +10,9 @@ Variables (all in dollars of market value):
   ``up_in[c], dn_in[c]`` in ``[0, band[c] * T]`` and ``up_out[c], dn_out[c] >= 0``;
 * ``z[g]`` binary, one per (tax unit, identical group) that has both a sellable loss lot and a
   buy option: 1 lets the plan sell the group's loss lots, 0 lets it buy the group — never both,
-  so the plan itself never makes a wash sale (IRC §1091);
+  so the plan itself never makes a wash sale (IRC §1091).  Under UK share matching every lot
+  of the person's GIA counts, gain or loss: a same-day purchase in a GIA would be matched to
+  the sale and re-price its gain (TCGA 1992 s.105(1)(b));
 * optionally ``t[p]`` binary per (account, security) when trades carry a commission or a
   minimum size.
 
@@ -57,6 +59,10 @@ left alone.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import highspy
@@ -126,6 +132,27 @@ class Solution:
     status: str
     iterations: int
     mip: bool
+
+
+@contextmanager
+def _solver_output_off_stdout() -> Iterator[None]:
+    """Send whatever the solver writes to the process's standard output to the null device.
+
+    HiGHS prints its banner ("Running HiGHS ...") from C++ to file descriptor 1 the first
+    time a solver is made in a process, before any option can switch its output off, so
+    redirecting :data:`sys.stdout` would not catch it: ``lotwise plan --json`` must print
+    JSON and nothing else.  Python's own buffered output is flushed first so that it keeps
+    its place."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 class _Triplets:
@@ -275,21 +302,23 @@ def solve(model: Model) -> Solution:
         integrality = np.zeros(n_cols, dtype=np.int32)
         integrality[z0:n_cols] = 1
         lp.integrality_ = [highspy.HighsVarType(int(v)) for v in integrality]
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    if mip:
-        # Dollars of tax and drift: a 0.01 % gap is far below a cent per $100 of plan, and
-        # the time limit keeps a plan with hundreds of wash-sale choices from running on;
-        # the best plan found by then is used (and verified like any other).
-        highs.setOptionValue("mip_rel_gap", 1e-4)
-        highs.setOptionValue("time_limit", MIP_SECONDS)
-    else:
-        # The model has few rows and many simple columns; HiGHS's presolve costs ten times
-        # the simplex itself here (0.36 s against 0.03 s at 21,600 columns, bench_plan.py).
-        highs.setOptionValue("presolve", "off")
-    highs.passModel(lp)
-    highs.run()
+    with _solver_output_off_stdout():
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        if mip:
+            # Dollars of tax and drift: a 0.01 % gap is far below a cent per $100 of plan,
+            # and the time limit keeps a plan with hundreds of wash-sale choices from running
+            # on; the best plan found by then is used (and verified like any other).
+            highs.setOptionValue("mip_rel_gap", 1e-4)
+            highs.setOptionValue("time_limit", MIP_SECONDS)
+        else:
+            # The model has few rows and many simple columns; HiGHS's presolve costs ten
+            # times the simplex itself here (0.36 s against 0.03 s at 21,600 columns,
+            # bench_plan.py).
+            highs.setOptionValue("presolve", "off")
+        highs.passModel(lp)
+        highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     model_status = highs.getModelStatus()
     timed_out_with_plan = (

@@ -12,11 +12,18 @@ from typing import Any
 
 from lotwise.allocation import Allocation
 from lotwise.plan.planner import Plan
+from lotwise.plan.trades import LotSale, Trade
 from lotwise.report.values import cents, shares
 from lotwise.store import PlanRecord
 
-ORDER_COLUMNS = ("account", "action", "symbol", "quantity", "lot", "acquired", "est_price",
-                 "est_value", "est_gain", "term")
+# One row per purchase, per lot of a taxable sale, and per sale inside a tax-advantaged
+# account (which names no lots: it costs no tax).  ``currency``, ``est_price`` and
+# ``est_value`` are the security's own trading currency (what the broker fills the order
+# in); ``est_value_base`` and ``est_gain`` are in the household's ``base_currency``, as the
+# plan is.  docs/plan.md describes each column.
+ORDER_COLUMNS = ("account", "action", "symbol", "quantity", "currency", "est_price",
+                 "est_value", "base_currency", "est_value_base", "lot", "acquired", "est_gain",
+                 "term")
 
 
 def allocation_rows(alloc: Allocation) -> list[dict[str, object]]:
@@ -56,7 +63,8 @@ def plan_json(plan: Plan, plan_id: str | None = None) -> dict[str, Any]:
         "as_of": plan.as_of.isoformat(),
         "mode": plan.mode,
         "options": options_json(plan),
-        "trades": [t.to_json() for t in plan.trades],
+        "currency": plan.currency,
+        "trades": [trade_json(plan, t) for t in plan.trades],
         "allocation": {
             "before": allocation_rows(plan.before),
             "after": allocation_rows(plan.after),
@@ -86,27 +94,41 @@ def plan_json(plan: Plan, plan_id: str | None = None) -> dict[str, Any]:
     }
 
 
+def trade_json(plan: Plan, trade: Trade) -> dict[str, object]:
+    """A trade as JSON: its amounts in the base currency, and its price and value in the
+    security's own trading currency."""
+    quote = plan.quotes.get(trade.symbol)
+    own = (quote.currency, quote.price) if quote else (plan.currency, trade.price)
+    return {**trade.to_json(), "currency": own[0], "price_in_currency": cents(own[1]),
+            "value_in_currency": cents(trade.quantity * own[1])}
+
+
 def orders_csv(plan: Plan) -> str:
-    """One row per buy and one per lot of each sale, for specific-identification orders."""
+    """Every trade of the plan as order rows (:data:`ORDER_COLUMNS`): one per purchase, one
+    per lot of a taxable sale (for specific identification), one per sale in an account
+    that names no lots — sales first, since purchases may spend their cash."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=ORDER_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for trade in plan.trades:
-        if trade.action == "sell":
-            for lot in trade.lots:
-                writer.writerow({
-                    "account": trade.account, "action": "sell", "symbol": trade.symbol,
-                    "quantity": shares(lot.quantity), "lot": lot.lot_id,
-                    "acquired": lot.acquired.isoformat(), "est_price": cents(trade.price),
-                    "est_value": cents(lot.quantity * trade.price), "est_gain": cents(lot.gain),
-                    "term": lot.term,
-                })
-        else:
+    for trade in sorted(plan.trades, key=lambda t: t.action != "sell"):
+        quote = plan.quotes.get(trade.symbol)
+        currency, price = (quote.currency, quote.price) if quote else (plan.currency,
+                                                                       trade.price)
+        common = {"account": trade.account, "action": trade.action, "symbol": trade.symbol,
+                  "currency": currency, "est_price": cents(price),
+                  "base_currency": plan.currency}
+        parts: list[tuple[Decimal, LotSale | None]] = (
+            [(lot.quantity, lot) for lot in trade.lots] or [(trade.quantity, None)])
+        for quantity, lot in parts:
             writer.writerow({
-                "account": trade.account, "action": "buy", "symbol": trade.symbol,
-                "quantity": shares(trade.quantity), "lot": "", "acquired": "",
-                "est_price": cents(trade.price), "est_value": cents(trade.value),
-                "est_gain": "", "term": "",
+                **common,
+                "quantity": shares(quantity),
+                "est_value": cents(quantity * price),
+                "est_value_base": cents(quantity * trade.price),
+                "lot": lot.lot_id if lot else "",
+                "acquired": lot.acquired.isoformat() if lot else "",
+                "est_gain": cents(lot.gain) if lot else "",
+                "term": lot.term if lot else "",
             })
     return buffer.getvalue()
 

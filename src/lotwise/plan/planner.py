@@ -13,7 +13,8 @@
    the unit's exact marginal loss value (:func:`lotwise.tax.marginal.marginal_rates`).
 3. **Rules.**  The guard (:mod:`lotwise.plan.guard`) removes loss sales and purchases that
    each seller's loss rule would catch (US wash sale, Canadian superficial loss, UK 30-day
-   matching); ``short_term_gains = false`` removes short-term gain
+   matching — which catches sales at a gain too, and rebuys after them); ``short_term_gains =
+   false`` removes short-term gain
    lots; ``protect_days`` keeps short-term gain lots that turn long-term soon.
 4. **Solve, re-linearise.**  The tax of a year is piecewise linear, so after each solve the
    marginal rates are re-evaluated at the plan's own realized gains and the model solved
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -53,7 +54,7 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
 from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
-from lotwise.plan.money import in_base_currency
+from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
 from lotwise.plan.taxes import (
@@ -113,6 +114,8 @@ class Plan:
     verification: Verification
     inputs_hash: str
     solver: dict[str, object]
+    currency: str = "USD"  # the household's base currency, of every amount above
+    quotes: Mapping[str, Quote] = field(default_factory=dict)  # traded symbol -> own price
 
     @property
     def tax_change(self) -> Decimal:
@@ -135,6 +138,7 @@ class _Lot:
     sellable: bool
     at_loss: bool  # sold today, after costs, at a loss
     wash_key: tuple[str, str] | None  # the loss rule's (scope, identical) key of a sale
+    guarded: bool = False  # the seller's rule would catch this sale: a loss (UK: any sale)
     to_tax: float = 1.0  # units of the owner's tax currency per unit of the base currency
     pooled: bool = False  # an average-cost pool (Canada, UK): no lots and no holding period
     harvest: bool = False  # a loss the plan may realize on purpose (plan --harvest)
@@ -207,6 +211,8 @@ def make_plan(
         verification=verification,
         inputs_hash=_inputs_hash(household, transactions, prices, as_of, options),
         solver=proposal.solver,
+        currency=household.base_currency,
+        quotes=quotes(household, prices, (t.symbol for t in trades), as_of),
     )
 
 
@@ -295,8 +301,8 @@ def propose(
                              for b in buys])
     spread = float(options.costs.spread)
 
-    # Wash-sale binaries only for the groups where a plan both sold a loss and bought: the
-    # LP without them is solved first and most plans have no such group.
+    # Wash-sale binaries only for the groups where a plan both sold a loss (UK: any lot)
+    # and bought: the LP without them is solved first and most plans have no such group.
     wash_keys: set[tuple[str, str]] = set()
 
     def build(rates: dict[str, MarginalRates], budget: float | None) -> Model:
@@ -430,7 +436,7 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
     """One sell variable per taxable lot, and one per position of a tax-advantaged account
     (its lots cost no tax, so which of them goes does not matter)."""
     out = []
-    blocked_groups: set[tuple[str, str] | None] = set()
+    blocked_groups: set[tuple[tuple[str, str] | None, bool]] = set()
     price_of: dict[str, Decimal] = {}
     unit_of = unit_of_accounts(household)
     holding_period = {a: regime_code(household.owners[acct.owner]) == US
@@ -457,15 +463,17 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
         # A lot whose gain does not cover the cost of selling it is sold at a loss; the cent
         # allows for a broker rounding the fee up.
         at_loss = gain < cost + (float(options.costs.commission) + 0.01) / value
-        blockers = guard.loss_sale_blockers(lot.account, lot.symbol) if at_loss else []
+        guarded = at_loss or guard.matches_gains(lot.account)
+        blockers = guard.sale_blockers(lot.account, lot.symbol, at_loss)
         if blockers:
             sellable = False
-            if wash_key not in blocked_groups:
+            if (wash_key, at_loss) not in blocked_groups:
                 assert wash_key is not None
-                blocked_groups.add(wash_key)
+                blocked_groups.add((wash_key, at_loss))
                 rule = guard.seller[lot.account].rule
-                notes.append(f"loss lots of {wash_key[1]} ({wash_key[0]}) are not sold: "
-                             f"{blockers[0].describe()} — a sale at a loss now would be "
+                what, sale = ("loss lots", "a sale at a loss") if at_loss else ("lots", "a sale")
+                notes.append(f"{what} of {wash_key[1]} ({wash_key[0]}) are not sold: "
+                             f"{blockers[0].describe()} — {sale} now would be "
                              f"{_RULE_WORDS[rule.kind]}")
         if gain > 0 and term is Term.SHORT:
             if not options.short_term_gains:
@@ -476,7 +484,7 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
                              f"long-term on {long_term_from(lot.holding_start).isoformat()}")
         out.append(_Lot(lot, price, value, gain, True, term, unit, group,
                         _class_of(household, lot.symbol, class_index),
-                        account_index[lot.account], sellable, at_loss, wash_key,
+                        account_index[lot.account], sellable, at_loss, wash_key, guarded,
                         pooled=not holding_period[lot.account]))
     for (account_id, symbol), held in sorted(sheltered.items()):
         price = prices.price_on(symbol, as_of)
@@ -519,10 +527,13 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
             if blockers:
                 if (account.id, symbol) not in noted:
                     noted.add((account.id, symbol))
-                    loss = blockers[0]
-                    notes.append(f"{symbol} is not bought in {account.id}: {loss.describe()}; "
-                                 f"buying is allowed again from "
-                                 f"{loss.buy_allowed_from.isoformat()}")
+                    sale = blockers[0]
+                    why = ("" if sale.gain < 0 and sale.kind == "sale" else
+                           " (a purchase now would be matched to that disposal and re-price "
+                           "it: the 30-day rule, TCGA 1992 s.106A)")
+                    notes.append(f"{symbol} is not bought in {account.id}: {sale.describe()}"
+                                 f"{why}; buying is allowed again from "
+                                 f"{sale.buy_allowed_from.isoformat()}")
                 continue
             out.append(_Buy(account.id, symbol, price, class_index[security.asset_class],
                             account_index[account.id], unit, group,
@@ -584,9 +595,10 @@ def _tax_per_dollar(lot: _Lot, rates: dict[str, MarginalRates], deferral: float)
 
 def _wash_conflicts(lots: list[_Lot], buys: list[_Buy], solution: Solution
                     ) -> set[tuple[str, str]]:
-    """Loss-rule keys under which the solution sells a loss lot and also buys."""
+    """Loss-rule keys under which the solution sells a lot the rule catches (at a loss; UK:
+    any) and also buys."""
     sold = {lot.wash_key for lot, x in zip(lots, solution.sells, strict=True)
-            if x > 1e-6 and lot.taxable and lot.at_loss and lot.wash_key is not None}
+            if x > 1e-6 and lot.taxable and lot.guarded and lot.wash_key is not None}
     bought = {key for b, x in zip(buys, solution.buys, strict=True) if x > 1e-6
               for key in b.wash_keys}
     return {key for key in sold if key in bought}
@@ -596,7 +608,7 @@ def _wash_groups(lots: list[_Lot], buys: list[_Buy], only: set[tuple[str, str]]
                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     loss_lots: dict[tuple[str, str], list[int]] = {}
     for i, lot in enumerate(lots):
-        if lot.taxable and lot.sellable and lot.at_loss and lot.wash_key in only:
+        if lot.taxable and lot.sellable and lot.guarded and lot.wash_key in only:
             assert lot.wash_key is not None
             loss_lots.setdefault(lot.wash_key, []).append(i)
     group_buys: dict[tuple[str, str], list[int]] = {}

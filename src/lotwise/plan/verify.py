@@ -8,8 +8,20 @@ accepted only if
   that will happen by themselves in the next 30 days (scheduled purchases and expected
   dividend reinvestments, replayed as well);
 * no holding goes negative (the ledger refuses to sell shares that are not held);
-* no account's cash falls below where it started (or zero);
-* the year's tax is recomputed exactly from the replayed disposals.
+* no account's cash falls below where it started (or zero), counted in the account's own
+  currency: a plan made in the base currency cannot spend more US dollars than a US-dollar
+  account holds;
+* no UK sale of the plan is matched to an acquisition of the same day or the next 30 days,
+  and no purchase of the plan is matched to an earlier UK disposal (TCGA 1992 ss.105,
+  106A): either would re-price a gain or a loss behind the plan's back;
+* the year's tax is recomputed exactly from the replayed disposals, and the tax projected
+  from the plan's own disposals agrees to the cent with the tax of the whole replayed
+  book, unit by unit (the tax after the plan is the replayed book's).
+
+Example: Olivia (UK) sold VWRL at a gain in her GIA ten days ago.  A plan that bought VWRL
+in her GIA today would, replayed, have that sale matched to today's purchase (s.106A(5)):
+the gain becomes a loss and her tax falls below the projection, so the plan is refused —
+which the guard (:mod:`lotwise.plan.guard`) prevents in the first place.
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ from lotwise.model.transactions import Action, LotPick, Transaction
 from lotwise.plan.guard import expected_reinvestments, scheduled_purchases
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import PlanOptions
-from lotwise.plan.taxes import Position, realized_by_unit, total_tax
+from lotwise.plan.taxes import Position, realized_by_unit, tax_positions, total_tax
 from lotwise.plan.trades import Trade
 
 CASH_TOLERANCE = Decimal("0.01")
@@ -44,7 +56,7 @@ class Verification:
     ok: bool
     problems: tuple[str, ...]
     wash_sales: tuple[WashSale, ...]
-    cash: Mapping[str, Decimal]
+    cash: Mapping[str, Decimal]  # each account's after the plan, in its own currency
     realized: Mapping[str, tuple[Decimal, Decimal]]
     tax_after: Mapping[str, Decimal]
     after: Allocation
@@ -122,14 +134,25 @@ def verify_plan(
         problems.append(f"wash sale: {w.symbol} sold {w.sold} in {w.account} replaced by "
                         f"{w.replacement_symbol} in {w.replacement_account}")
     final = with_future if future else after_book
-    problems += _regime_problems(final, trades, planned, plan_ids)
-    for account, start in book.cash.items():
-        end = after_book.cash.get(account, ZERO)
+    problems += _regime_problems(final, plan_ids)
+    problems += _rematched(book, after_book, plan_ids)
+    for account in {**book.cash, **after_book.cash}:  # an account without cash before too
+        start, end = book.cash.get(account, ZERO), after_book.cash.get(account, ZERO)
         if end < min(ZERO, start) - CASH_TOLERANCE:
-            problems.append(f"cash of {account} would be {end:,.2f}")
+            problems.append(f"cash of {account} would be {end:,.2f} "
+                            f"{after_book.cash_currency_of(account)}")
     plan_disposals = [d for d in after_book.disposals if d.txn_id in plan_ids]
     realized = realized_by_unit(household, plan_disposals, as_of)
-    tax_after = total_tax(positions, realized)
+    projected = total_tax(positions, realized)
+    replayed = total_tax(tax_positions(household, after_book, as_of), {})
+    for unit in sorted(projected):
+        if abs(replayed.get(unit, ZERO) - projected[unit]) > CASH_TOLERANCE:
+            problems.append(f"tax of {unit}: the plan projects {projected[unit]:,.2f}, the "
+                            f"replayed book comes to {replayed.get(unit, ZERO):,.2f}")
+    # The tax after the plan is the replayed book's, computed as `lotwise tax` computes it
+    # (each Canadian and UK line rounded to the cent first: lotwise.regimes.rounding); the
+    # projection from the plan's own disposals agrees with it to the cent or is refused.
+    tax_after = {unit: replayed.get(unit, tax) for unit, tax in projected.items()}
     after_view = in_base_currency(household, after_book, prices, fx, as_of)
     after = allocation(household, after_view.book, after_view.prices, as_of)
     return Verification(
@@ -144,28 +167,34 @@ def verify_plan(
     )
 
 
-def _regime_problems(book: Book, trades: Sequence[Trade], planned: Sequence[Transaction],
-                     plan_ids: set[str]) -> list[str]:
-    """Canadian superficial losses of the plan's sales, and UK loss sales of the plan matched
-    to shares bought the same day or in the next 30 days."""
+def _regime_problems(book: Book, plan_ids: set[str]) -> list[str]:
+    """Canadian superficial losses of the plan's sales, and UK sales of the plan — at a gain
+    or a loss — matched to shares bought the same day or in the next 30 days."""
     problems = [
         f"superficial loss: {s.symbol} sold {s.sold} in {s.account}, {s.denied:,.2f} denied "
         f"(ITA s.54)"
         for s in book.superficial_losses if s.txn_id in plan_ids
     ]
-    loss_sales = {
-        txn.id for txn, trade in zip(
-            (t for t in planned if t.action is Action.SELL),
-            (t for t in sorted(trades, key=lambda t: t.action != "sell") if t.action == "sell"),
-            strict=True,
-        )
-        if trade.gain < 0
-    }
     for d in book.uk_disposals:
-        if loss_sales.intersection(d.txn_ids) and any(m.rule != S104 for m in d.matches):
-            problems.append(f"UK share matching: {d.symbol} sold {d.date} by {d.owner} at a loss "
-                            f"is matched to shares acquired the same day or within 30 days "
-                            f"(TCGA 1992 s.105, s.106A)")
+        if plan_ids.intersection(d.txn_ids) and any(m.rule != S104 for m in d.matches):
+            problems.append(f"UK share matching: {d.symbol} sold {d.date} by {d.owner} is "
+                            f"matched to shares acquired the same day or within 30 days "
+                            f"(TCGA 1992 s.105, s.106A), which re-prices its gain")
+    return problems
+
+
+def _rematched(before: Book, after: Book, plan_ids: set[str]) -> list[str]:
+    """Earlier UK disposals whose cost the plan's purchases change: a purchase in the 30 days
+    after a disposal by the same person is matched to it (TCGA 1992 s.106A(5))."""
+    cost = {(d.owner, d.symbol, d.date, d.kind): d for d in before.uk_disposals}
+    problems = []
+    for d in after.uk_disposals:
+        old = cost.get((d.owner, d.symbol, d.date, d.kind))
+        if old is None or plan_ids.intersection(d.txn_ids) or old.cost == d.cost:
+            continue
+        problems.append(f"UK share matching: the plan's purchase of {d.symbol} by {d.owner} is "
+                        f"matched to the disposal of {d.date} (TCGA 1992 s.106A), changing its "
+                        f"gain from {old.gain:,.2f} to {d.gain:,.2f}")
     return problems
 
 

@@ -233,10 +233,11 @@ def sub_household(household: Household, code: str) -> Household:
     return replace(household, owners=owners, accounts=accounts, tax=tax, scheduled=scheduled)
 
 
-def year_tables(value: Any, path: str, problems: list[Problem],
-                source: Source) -> dict[int, Any]:
+def year_tables(value: Any, path: str, problems: list[Problem], source: Source, *,
+                what: str = "year", naming: str | None = None) -> dict[int, Any]:
     """``[<path>.years.<year>]`` tables of ``[tax.ca.<owner>]`` or ``[tax.uk.<owner>]`` by
-    year; a problem for anything else."""
+    year; a problem for anything else.  ``what`` and ``naming`` say what a key must be and
+    how to name the table (the UK names a tax year by the year it starts)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -246,8 +247,9 @@ def year_tables(value: Any, path: str, problems: list[Problem],
     tables = {}
     for key, sub in value.items():
         if not str(key).isdigit():
-            problems.append(Problem(source, f"{path}.years.{key}", f"'{key}' is not a year",
-                                    f"name the table by its year, e.g. [{path}.years.2026]"))
+            problems.append(Problem(
+                source, f"{path}.years.{key}", f"'{key}' is not a {what}",
+                naming or f"name the table by its year, e.g. [{path}.years.2026]"))
             continue
         tables[int(key)] = sub
     return tables

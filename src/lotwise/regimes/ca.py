@@ -15,7 +15,14 @@ Rules (Income Tax Act, "ITA"; the ledger side is :mod:`lotwise.ledger.ca`):
   capital loss (s.38(a), (b)); a year's allowable losses reduce its taxable gains only
   (s.3(b)); the excess is a net capital loss, carried forward indefinitely and deducted from
   later taxable capital gains (s.111(1)(b); T1 line 25300).  A gift of listed shares to a
-  charity has a zero inclusion rate (s.38(a.1)).
+  charity has a zero inclusion rate (s.38(a.1)); 1/4 for gifts before 2 May 2006.
+* The years: lotwise has parameters from 2001, the first year wholly at the 1/2 rate
+  (gains after 17 October 2000; the 2024 proposal of 2/3 was cancelled on 21 March 2025
+  and never enacted), so a net capital loss of any of them is carried at the rate of the
+  year that uses it.  Before that the rate was 2/3 or 3/4 and a loss is converted when
+  used (s.111(1.1)), which lotwise does not compute: a journal reaching back before 2001
+  needs the net capital losses left at the start of 2001 (or a later year) stated in the
+  household file, and the years are computed from there.
 
 Schedule 3 (T1 "Capital Gains (or Losses)"), Part 3 "Publicly traded shares, mutual fund
 units ...": one line per disposition with the year of acquisition, proceeds of disposition,
@@ -26,6 +33,8 @@ net capital losses of other years applied (line 25300) and the losses carried fo
 Worked example: Claire sells 100 units of XIC in 2025 for $3,400 with a $9.99 commission;
 her ACB is $2,800.  Gain = 3,400 - 2,800 - 9.99 = $590.01; taxable capital gain $295.005.
 With $200 of net capital losses carried in, $200 is applied and $95.005 remains taxable.
+Each line's amounts are rounded to the cent before they are added (one rule for
+``lotwise gains``, ``lotwise tax`` and the planner: :mod:`lotwise.regimes.rounding`).
 
 The household's ``[tax.ca]`` table (all keys optional)::
 
@@ -36,6 +45,10 @@ The household's ``[tax.ca]`` table (all keys optional)::
     marginal_rate = 0.4341         # combined federal + provincial rate on the next dollar
     [tax.ca.claire.years.2026]
     marginal_rate = 0.4641         # a year's own rate
+    [tax.ca.claire.years.2019]
+    net_capital_losses = 350       # or: the net capital losses carried into 2019, where
+                                   # lotwise then starts (dispositions before it count only
+                                   # through this figure)
 """
 
 from __future__ import annotations
@@ -43,6 +56,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -51,8 +65,9 @@ from typing import TYPE_CHECKING, Any
 from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.ca import CaDisposition, SuperficialLoss, affiliated_owners
 from lotwise.model.household import Account, AccountType, Household
-from lotwise.model.numbers import ZERO, dec
+from lotwise.model.numbers import ZERO, dec, money
 from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes, year_tables
+from lotwise.regimes.rounding import schedule_3_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -107,11 +122,27 @@ class CanadaRegime(CalendarYear):
 
 
 @dataclass(frozen=True, slots=True)
+class DonationRate:
+    """The inclusion rate of a gain on a gift of listed shares (s.38(a.1)) from ``start``."""
+
+    start: date
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class CaYearParams:
     year: int
     inclusion_rate: Decimal
-    donation_inclusion_rate: Decimal
+    donation_rates: tuple[DonationRate, ...]  # by the day of the gift, earliest first
     authority: str
+
+    def donation_rate_on(self, day: date) -> Decimal:
+        """s.38(a.1): 1/4 for gifts before 2 May 2006, zero after 1 May 2006."""
+        rate = self.donation_rates[0].rate
+        for period in self.donation_rates:
+            if day >= period.start:
+                rate = period.rate
+        return rate
 
 
 def available_years() -> tuple[int, ...]:
@@ -127,17 +158,24 @@ def load_ca_year(year: int) -> CaYearParams:
     """The parameters of ``year``; an :class:`InputError` when lotwise has none."""
     entry = resources.files("lotwise").joinpath(*DATA_DIR, f"{year}.toml")
     if not entry.is_file():
-        have = ", ".join(str(y) for y in available_years())
+        years = available_years()
+        have = f"{years[0]} to {years[-1]}"
         raise InputError.one(
             Source("lotwise/data/tax/ca"), "year",
             f"lotwise has no Canadian tax parameters for {year} (it has {have})",
-            f"choose one of {have}, or add src/lotwise/data/tax/ca/{year}.toml citing the Act",
+            f"choose a year from {have}, or add src/lotwise/data/tax/ca/{year}.toml citing "
+            "the Act",
         )
     raw = tomllib.loads(entry.read_text(encoding="utf-8"))
+    if "donation_inclusion_rates" in raw:
+        donation = tuple(DonationRate(p["from"], _fraction(p["rate"]))
+                         for p in raw["donation_inclusion_rates"])
+    else:
+        donation = (DonationRate(date(year, 1, 1), _fraction(raw["donation_inclusion_rate"])),)
     return CaYearParams(
         year=int(raw["year"]),
         inclusion_rate=_fraction(raw["inclusion_rate"]),
-        donation_inclusion_rate=_fraction(raw["donation_inclusion_rate"]),
+        donation_rates=donation,
         authority=str(raw["authority"]),
     )
 
@@ -156,9 +194,10 @@ def _fraction(value: object) -> Decimal:
 class CaProfile:
     """One person's ``[tax.ca.<owner>]`` settings."""
 
-    net_capital_losses: Decimal = ZERO
+    net_capital_losses: Decimal = ZERO  # carried into the first year
     marginal_rate: Decimal | None = None
     years: Mapping[int, Decimal] = field(default_factory=dict)  # year -> marginal rate
+    start: tuple[int, Decimal] | None = None  # (year, net capital losses carried into it)
 
     def rate_for(self, year: int) -> Decimal | None:
         return self.years.get(year, self.marginal_rate)
@@ -185,19 +224,38 @@ def ca_profile(household: Household, owner_id: str) -> CaProfile:
     if "marginal_rate" in table:
         rate = _rate(table["marginal_rate"], f"{path}.marginal_rate", problems, source)
     years: dict[int, Decimal] = {}
+    starts: dict[int, Decimal] = {}
+    year_keys = ("marginal_rate", "net_capital_losses")
     for year, sub in year_tables(table.get("years"), path, problems, source).items():
         sub_path = f"{path}.years.{year}"
-        if not isinstance(sub, Mapping) or set(sub) - {"marginal_rate"}:
-            problems.append(Problem(source, sub_path, "a year table takes only marginal_rate",
+        if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
+            problems.append(Problem(source, sub_path,
+                                    "a year table takes only marginal_rate and "
+                                    "net_capital_losses",
                                     f"write [{sub_path}] with marginal_rate = 0.4341"))
             continue
         if "marginal_rate" in sub:
             value = _rate(sub["marginal_rate"], f"{sub_path}.marginal_rate", problems, source)
             if value is not None:
                 years[int(year)] = value
+        if "net_capital_losses" in sub:
+            value = _amount(sub["net_capital_losses"], f"{sub_path}.net_capital_losses",
+                            problems, source)
+            if value is not None:
+                starts[int(year)] = value
+    if len(starts) > 1 or (starts and "net_capital_losses" in table):
+        stated = [f"{path}.years.{y}.net_capital_losses" for y in sorted(starts)]
+        if "net_capital_losses" in table:
+            stated.insert(0, f"{path}.net_capital_losses")
+        problems.append(Problem(
+            source, stated[-1], f"the net capital losses carried in are stated "
+            f"{len(stated)} times ({', '.join(stated)})",
+            "state them once: for the year lotwise starts at, in "
+            f"[{path}.years.<year>], or for the first year with a disposition, in [{path}]"))
     if problems:
         raise InputError(problems)
-    return CaProfile(losses or ZERO, rate, years)
+    start = next(iter(starts.items())) if starts else None
+    return CaProfile(losses or ZERO, rate, years, start)
 
 
 def _amount(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
@@ -226,16 +284,48 @@ def _rate(value: Any, path: str, problems: list[Problem], source: Source) -> Dec
 
 
 @dataclass(frozen=True, slots=True)
+class CaTotals:
+    """What a year's net capital gain does to its taxable gain and to the losses carried."""
+
+    taxable_capital_gain: Decimal  # T1 line 12700
+    allowable_capital_loss: Decimal  # the year's net capital loss, at the inclusion rate
+    applied: Decimal  # T1 line 25300
+    carry_out: Decimal  # net capital losses carried forward, at the inclusion rate
+
+
+def ca_totals(
+    net_gain: Decimal, gift_taxable: Decimal, inclusion_rate: Decimal, carry_in: Decimal
+) -> CaTotals:
+    """The year's taxable capital gain and losses carried: ``net_gain`` (gifts of listed
+    shares left out) at the inclusion rate (s.38(a), (b)) plus ``gift_taxable``, the taxable
+    part of gifts' gains (s.38(a.1)); allowable losses only against taxable gains (s.3(b));
+    net capital losses of other years against what is left (s.111(1)(b))."""
+    total = net_gain * inclusion_rate + gift_taxable
+    taxable = total if total > 0 else ZERO
+    allowable_loss = -total if total < 0 else ZERO
+    applied = min(carry_in, taxable)
+    return CaTotals(taxable, allowable_loss, applied, carry_in - applied + allowable_loss)
+
+
+@dataclass(frozen=True, slots=True)
 class CaYear:
-    """One person's capital gains for a calendar year, in Canadian dollars."""
+    """One person's capital gains for a calendar year, in Canadian dollars.
+
+    Every amount adds the Schedule 3 lines rounded to the cent
+    (:mod:`lotwise.regimes.rounding`)."""
 
     owner: str
     year: int
     lines: tuple[CaDisposition, ...]
     superficial: tuple[SuperficialLoss, ...]
     inclusion_rate: Decimal
-    net_gain: Decimal  # total capital gains (or losses), exempt gifts left out
-    exempt_gain: Decimal  # gains on gifts of listed shares (s.38(a.1)): zero inclusion
+    proceeds: Decimal
+    acb: Decimal
+    outlays: Decimal
+    denied: Decimal  # superficial losses denied (s.40(2)(g)(i))
+    net_gain: Decimal  # total capital gains (or losses), gifts of listed shares left out
+    exempt_gain: Decimal  # gains on gifts of listed shares (s.38(a.1))
+    gift_taxable_gain: Decimal  # their taxable part: zero for gifts after 1 May 2006
     taxable_capital_gain: Decimal  # T1 line 12700
     allowable_capital_loss: Decimal  # the year's net capital loss, at the inclusion rate
     carry_in: Decimal  # net capital losses of other years available
@@ -245,24 +335,8 @@ class CaYear:
     foreign_tax: tuple[ForeignTax, ...]
 
     @property
-    def proceeds(self) -> Decimal:
-        return sum((line.proceeds for line in self.lines), ZERO)
-
-    @property
-    def acb(self) -> Decimal:
-        return sum((line.acb for line in self.lines), ZERO)
-
-    @property
-    def outlays(self) -> Decimal:
-        return sum((line.outlays for line in self.lines), ZERO)
-
-    @property
-    def denied(self) -> Decimal:
-        return sum((loss.denied for loss in self.superficial), ZERO)
-
-    @property
     def lost_for_good(self) -> Decimal:
-        return sum((loss.permanent for loss in self.superficial), ZERO)
+        return sum((money(loss.permanent) for loss in self.superficial), ZERO)
 
     @property
     def taxable_after_losses(self) -> Decimal:
@@ -276,35 +350,95 @@ class CaYear:
 
 
 def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list[CaYear]:
-    """The owner's years from the first with a disposition (or ``last``) to ``last``, net
-    capital losses flowing forward (s.111(1)(b))."""
+    """The owner's years from the first lotwise computes to ``last``, net capital losses
+    flowing forward (s.111(1)(b)).
+
+    The first year is the one a ``[tax.ca.<owner>.years.<year>]`` table states the net
+    capital losses carried into, else the year of the owner's first disposition (or
+    ``last``), with ``[tax.ca.<owner>] net_capital_losses`` carried into it."""
     profile = ca_profile(household, owner_id)
+    source = Source(household.source)
     lines = [d for d in book.ca_dispositions if d.owner == owner_id]
-    first = min((d.sold.year for d in lines), default=last)
-    first = min(first, last)
+    if profile.start is not None:
+        first, carry = profile.start
+        if first < available_years()[0]:
+            oldest = available_years()[0]
+            raise InputError.one(
+                source, f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
+                f"lotwise has no Canadian tax parameters for {first}: it has them from "
+                f"{oldest}",
+                f"state the net capital losses carried into {oldest} or a later year instead",
+            )
+        if last < first:
+            raise InputError.one(
+                source, f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
+                f"lotwise starts {owner_id}'s capital gains at {first}, the year this table "
+                f"states the net capital losses carried into, so it cannot compute {last}",
+                f"ask for {first} or a later year, or state the net capital losses carried "
+                f"into {last} or an earlier year instead",
+            )
+    else:
+        first = min([d.sold.year for d in lines] + [last])
+        carry = profile.net_capital_losses
+        _check_covered(first, lines, owner_id, source)
     foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
-    carry = profile.net_capital_losses
     out = []
     for year in range(first, last + 1):
         params = load_ca_year(year)
         mine = tuple(d for d in lines if d.sold.year == year)
-        net = sum((d.reported_gain for d in mine if not d.inclusion_exempt), ZERO)
-        exempt = sum((d.gain for d in mine if d.inclusion_exempt), ZERO)
-        taxable = net * params.inclusion_rate if net > 0 else ZERO
-        allowable_loss = -net * params.inclusion_rate if net < 0 else ZERO
-        applied = min(carry, taxable)
-        carry_out = carry - applied + allowable_loss
+        rounded = [(d, schedule_3_line(d)) for d in mine]
+        net = sum((r.reported_gain for d, r in rounded if not d.inclusion_exempt), ZERO)
+        gifts = [(d, r) for d, r in rounded if d.inclusion_exempt]
+        exempt = sum((r.gain for _, r in gifts), ZERO)
+        gift_taxable = sum((r.gain * params.donation_rate_on(d.sold) for d, r in gifts), ZERO)
+        totals = ca_totals(net, gift_taxable, params.inclusion_rate, carry)
         out.append(
             CaYear(
                 owner=owner_id, year=year, lines=mine,
                 superficial=tuple(s for s in book.superficial_losses
                                   if s.owner == owner_id and s.sold.year == year),
-                inclusion_rate=params.inclusion_rate, net_gain=net, exempt_gain=exempt,
-                taxable_capital_gain=taxable, allowable_capital_loss=allowable_loss,
-                carry_in=carry, applied=applied, carry_out=carry_out,
+                inclusion_rate=params.inclusion_rate,
+                proceeds=sum((r.proceeds for _, r in rounded), ZERO),
+                acb=sum((r.acb for _, r in rounded), ZERO),
+                outlays=sum((r.outlays for _, r in rounded), ZERO),
+                denied=sum((r.denied for _, r in rounded), ZERO),
+                net_gain=net, exempt_gain=exempt, gift_taxable_gain=gift_taxable,
+                taxable_capital_gain=totals.taxable_capital_gain,
+                allowable_capital_loss=totals.allowable_capital_loss,
+                carry_in=carry, applied=totals.applied, carry_out=totals.carry_out,
                 marginal_rate=profile.rate_for(year),
                 foreign_tax=tuple(f for f in foreign if f.tax_year == year),
             )
         )
-        carry = carry_out
+        carry = totals.carry_out
     return out
+
+
+def _check_covered(first: int, lines: list[CaDisposition], owner_id: str,
+                   source: Source) -> None:
+    """An :class:`InputError` when the owner's years would start before the first year
+    lotwise has parameters for, saying what is missing and how to start later; ``source``
+    is the household file, where the fix goes."""
+    oldest = available_years()[0]
+    if first >= oldest:
+        return
+    early = min((d for d in lines if d.sold.year < oldest), key=lambda d: d.sold, default=None)
+    if early is None:  # no disposition before the data: the year asked for is too early
+        load_ca_year(first)
+        return
+    raise InputError.one(
+        source, f"tax.ca.{owner_id}.years.{oldest}.net_capital_losses",
+        f"{owner_id} disposed of {early.symbol} on {early.sold.isoformat()} (transaction "
+        f"{early.txn_id}), but lotwise has no Canadian tax parameters for {first}: it has "
+        f"them from {oldest}, when every gain and loss is included at 1/2 (ITA s.38(a)).  Earlier "
+        "inclusion rates were 1/2 before 1988, 2/3 in 1988-1989, 3/4 from 1990 to 27 "
+        "February 2000 and 2/3 to 17 October 2000, and a net capital loss of those years is "
+        "converted to the rate of the year it is used in (s.111(1.1); CRA Guide T4037), "
+        "which lotwise does not compute",
+        f"state the net capital losses {owner_id} had left at the start of {oldest}, at the "
+        "1/2 rate as on the notice of assessment (0 if none), as net_capital_losses in "
+        f"[tax.ca.{owner_id}.years.{oldest}], in place of any net_capital_losses in "
+        f"[tax.ca.{owner_id}] (docs/regimes.md section 2); lotwise then computes "
+        f"{owner_id}'s years from {oldest} and the dispositions before it count only "
+        "through that figure",
+    )

@@ -4,6 +4,7 @@ The tax a year's capital gains add is piecewise linear in the net capital gain `
 (Income Tax Act; :mod:`lotwise.regimes.ca` has the rules and the Schedule 3 report):
 
     taxable capital gain   T = G × inclusion rate        when G > 0   (s.38(a), s.3(b))
+                           (plus the taxable part of gifts' gains, nil since 2 May 2006)
     losses applied         A = min(net capital losses carried in, T)   (s.111(1)(b))
     tax                        = (T - A) × the owner's marginal rate
     carried out                = carried in - A + (-G × inclusion rate when G < 0)
@@ -32,7 +33,7 @@ from lotwise.errors import InputError, Source
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
 from lotwise.model.numbers import ZERO
-from lotwise.regimes.ca import ca_years
+from lotwise.regimes.ca import ca_totals, ca_years
 
 CARRY_DISCOUNT = Decimal("0.9")
 
@@ -54,6 +55,7 @@ class CaPosition:
     net_gain: Decimal  # realized so far this year, superficial losses left out
     carry_in: Decimal  # net capital losses available, at the inclusion rate (T1 line 25300)
     marginal_rate: Decimal
+    gift_taxable_gain: Decimal = ZERO  # taxable part of gifts' gains (s.38(a.1)): zero today
     carry_discount: Decimal = CARRY_DISCOUNT
 
     def with_gains(self, extra_short: Decimal, extra_long: Decimal) -> CaPosition:
@@ -61,21 +63,18 @@ class CaPosition:
 
     def compute(self) -> CaComputed:
         rate = self.inclusion_rate
-        gain = self.net_gain
-        taxable = gain * rate if gain > 0 else ZERO
-        applied = min(self.carry_in, taxable)
-        carried = self.carry_in - applied + (-gain * rate if gain < 0 else ZERO)
+        totals = ca_totals(self.net_gain, self.gift_taxable_gain, rate, self.carry_in)
         return CaComputed(
-            total=(taxable - applied) * self.marginal_rate,
-            taxable_capital_gain=taxable,
-            applied=applied,
+            total=(totals.taxable_capital_gain - totals.applied) * self.marginal_rate,
+            taxable_capital_gain=totals.taxable_capital_gain,
+            applied=totals.applied,
             carry_out_short=ZERO,
-            carry_out_long=carried / rate if rate else ZERO,
+            carry_out_long=totals.carry_out / rate if rate else ZERO,
         )
 
     def future(self) -> CaPosition:
         """A year like this one with no gains and no losses carried in."""
-        return replace(self, net_gain=ZERO, carry_in=ZERO)
+        return replace(self, net_gain=ZERO, gift_taxable_gain=ZERO, carry_in=ZERO)
 
 
 def ca_position(household: Household, book: Book, owner_id: str, as_of: date) -> CaPosition:
@@ -96,4 +95,5 @@ def ca_position(household: Household, book: Book, owner_id: str, as_of: date) ->
         net_gain=year.net_gain,
         carry_in=year.carry_in,
         marginal_rate=year.marginal_rate,
+        gift_taxable_gain=year.gift_taxable_gain,
     )

@@ -26,6 +26,7 @@ from lotwise.model.household import Household
 from lotwise.model.numbers import ZERO, money
 from lotwise.regimes.base import CA, UK, owner_regimes
 from lotwise.regimes.ca import CaYear, ca_years
+from lotwise.regimes.rounding import schedule_3_line
 from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
 from lotwise.withholding import ForeignTax
 
@@ -96,9 +97,11 @@ def ca_tax_view(
 def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
     """Schedule 3 from line 13199 down to line 13200, then the year: each step a line, so
     that the proceeds (gifts of listed securities included, at fair market value) add up to
-    the gain or loss reported (their gain deemed nil, on Form T1170)."""
+    the gain or loss reported (their gain deemed nil, on Form T1170).  Every amount is the
+    sum of the lines rounded to the cent (:mod:`lotwise.regimes.rounding`), as ``lotwise
+    gains`` adds them."""
     gifts = [line for line in row.lines if line.inclusion_exempt]
-    given = sum((line.proceeds for line in gifts), ZERO)
+    given = sum((schedule_3_line(line).proceeds for line in gifts), ZERO)
     rows = [
         ("Sched 3 13199", "Proceeds of disposition (publicly traded shares, fund units)"
          + (f", of which gifts of listed securities {_show(given)}" if gifts else ""),
@@ -112,11 +115,18 @@ def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
         rows.append(("", "  of which lost for good (registered plans)",
                      _show(row.lost_for_good)))
     if row.exempt_gain:
-        rows.append(("T1170", "less the gain on gifts of listed securities to a qualified "
-                     "donee, deemed nil (ITA s.38(a.1))", _show(row.exempt_gain)))
+        if row.gift_taxable_gain:  # a gift before 2 May 2006: included at 1/4
+            rows.append(("T1170", "less the gain on gifts of listed securities to a "
+                         "qualified donee (ITA s.38(a.1))", _show(row.exempt_gain)))
+            rows.append(("", "  of which taxable (1/4 for gifts before 2 May 2006, nil "
+                         "after), added to line 12700", _show(row.gift_taxable_gain)))
+        else:
+            rows.append(("T1170", "less the gain on gifts of listed securities to a "
+                         "qualified donee, deemed nil (ITA s.38(a.1))", _show(row.exempt_gain)))
     rows += [
         ("Sched 3 13200", "Gain (or loss)", _show(row.net_gain)),
-        ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain)",
+        ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain"
+         + (", plus the gifts' taxable part)" if row.gift_taxable_gain else ")"),
          _show(row.taxable_capital_gain)),
         ("", "Net capital losses of other years available", _show(row.carry_in)),
         ("T1 25300", "Net capital losses of other years applied", _show(row.applied)),
@@ -142,6 +152,7 @@ def _ca_json(row: CaYear) -> dict[str, Any]:
         "outlays": _m(row.outlays),
         "net_gain": _m(row.net_gain),
         "exempt_gain": _m(row.exempt_gain),
+        "gift_taxable_gain": _m(row.gift_taxable_gain),
         "inclusion_rate": str(row.inclusion_rate),
         "taxable_capital_gain": _m(row.taxable_capital_gain),
         "net_capital_losses_in": _m(row.carry_in),

@@ -20,6 +20,12 @@ Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
   18 % / 24 % from that day (Finance Act 2025 s.7).  Losses and the annual exempt amount
   may be set against the gains in the way most beneficial to the person (s.4B); lotwise
   also uses the basic rate band where it saves most, and says so in the computation.
+* Earlier tax years: carrying losses through a year needs only its annual exempt amount,
+  which lotwise has from 2008-09 (the first year without taper relief); the rates and the
+  basic rate band, and so the tax, only from 2022-23.  A disposal before 2008-09 needs the
+  losses unused at 6 April 2008 stated in the household file, and the years start there.
+* Each disposal's amounts are rounded to the penny before they are added (one rule for
+  ``lotwise gains``, ``lotwise tax`` and the planner: :mod:`lotwise.regimes.rounding`).
 
 Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
 £5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no
@@ -34,6 +40,9 @@ The household's ``[tax.uk]`` table (all keys optional)::
     taxable_income = 52000          # income after allowances (sets the band left)
     [tax.uk.olivia.years.2025]      # tax year 2025-26
     taxable_income = 30000
+    [tax.uk.olivia.years.2019]      # or: the losses brought forward into 2019-20, where
+    losses_brought_forward = 800    # lotwise then starts (disposals before it count only
+                                    # through this figure)
 
 Without ``taxable_income`` lotwise cannot know the band left and charges every gain at the
 higher rate, the cautious figure for planning.
@@ -42,7 +51,7 @@ higher rate, the cautious figure for planning.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -55,6 +64,7 @@ from lotwise.ledger.uk import UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule, year_tables
+from lotwise.regimes.rounding import sa108_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -142,6 +152,8 @@ class UkYearParams:
 
 
 def available_years() -> tuple[int, ...]:
+    """Every tax year lotwise has an annual exempt amount for (it carries losses through
+    them); :func:`tax_years` are those it also computes the tax of."""
     folder = resources.files("lotwise").joinpath(*DATA_DIR)
     return tuple(
         sorted(int(e.name[:-5]) for e in folder.iterdir()
@@ -149,19 +161,48 @@ def available_years() -> tuple[int, ...]:
     )
 
 
+def tax_years() -> tuple[int, ...]:
+    """The tax years lotwise has rates and a basic rate band for."""
+    return tuple(y for y in available_years() if "rates" in _read(y))
+
+
 @cache
-def load_uk_year(year: int) -> UkYearParams:
-    """The parameters of tax year ``year`` (``2024`` = 2024-25)."""
+def _read(year: int) -> dict[str, Any]:
     entry = resources.files("lotwise").joinpath(*DATA_DIR, f"{year}.toml")
     if not entry.is_file():
-        have = ", ".join(tax_year_label(y) for y in available_years())
+        years = available_years()
+        have = f"{tax_year_label(years[0])} to {tax_year_label(years[-1])}"
         raise InputError.one(
             Source("lotwise/data/tax/uk"), "year",
             f"lotwise has no UK capital gains tax parameters for {tax_year_label(year)} "
             f"(it has {have})",
-            f"choose one of {have}, or add src/lotwise/data/tax/uk/{year}.toml citing the Acts",
+            f"choose a tax year from {have}, or add src/lotwise/data/tax/uk/{year}.toml "
+            "citing the Acts",
         )
-    raw = tomllib.loads(entry.read_text(encoding="utf-8"))
+    return tomllib.loads(entry.read_text(encoding="utf-8"))
+
+
+def annual_exempt_amount(year: int) -> Decimal:
+    """The annual exempt amount of tax year ``year`` (TCGA s.1K, formerly s.3)."""
+    return dec(_read(year)["annual_exempt_amount"])
+
+
+@cache
+def load_uk_year(year: int) -> UkYearParams:
+    """The parameters of tax year ``year`` (``2024`` = 2024-25), rates included."""
+    raw = _read(year)
+    if "rates" not in raw:
+        have = tax_years()
+        raise InputError.one(
+            Source(f"lotwise/data/tax/uk/{year}.toml"), "rates",
+            f"lotwise computes UK capital gains tax from {tax_year_label(have[0])}: for "
+            f"{tax_year_label(year)} it has only the annual exempt amount "
+            f"(£{annual_exempt_amount(year):,}), with which it carries losses through the "
+            "year, not the rates and basic rate band that charge its gains",
+            f"ask for {tax_year_label(have[0])} or a later tax year (--year {have[0]}), or "
+            f"add the rates and the basic rate band of {tax_year_label(year)} to "
+            f"src/lotwise/data/tax/uk/{year}.toml citing the Acts",
+        )
     periods = tuple(
         RatePeriod(p["from"], dec(p["lower"]), dec(p["higher"]), str(p["authority"]))
         for p in raw["rates"]
@@ -180,9 +221,10 @@ def load_uk_year(year: int) -> UkYearParams:
 
 @dataclass(frozen=True, slots=True)
 class UkProfile:
-    losses_brought_forward: Decimal = ZERO
+    losses_brought_forward: Decimal = ZERO  # into the first tax year
     taxable_income: Decimal | None = None
     years: Mapping[int, Decimal] = field(default_factory=dict)  # tax year -> taxable income
+    start: tuple[int, Decimal] | None = None  # (tax year, losses brought forward into it)
 
     def income_for(self, year: int) -> Decimal | None:
         return self.years.get(year, self.taxable_income)
@@ -209,10 +251,17 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
     if "taxable_income" in table:
         income = _amount(table["taxable_income"], f"{path}.taxable_income", problems, source)
     years: dict[int, Decimal] = {}
-    for year, sub in year_tables(table.get("years"), path, problems, source).items():
+    starts: dict[int, Decimal] = {}
+    year_keys = ("taxable_income", "losses_brought_forward")
+    named = year_tables(table.get("years"), path, problems, source, what="tax year",
+                        naming=f"name the table by the year the tax year starts: "
+                               f"[{path}.years.2025] for 2025-26")
+    for year, sub in named.items():
         sub_path = f"{path}.years.{year}"
-        if not isinstance(sub, Mapping) or set(sub) - {"taxable_income"}:
-            problems.append(Problem(source, sub_path, "a year table takes only taxable_income",
+        if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
+            problems.append(Problem(source, sub_path,
+                                    "a year table takes only taxable_income and "
+                                    "losses_brought_forward",
                                     f"write [{sub_path}] with taxable_income = 30000"))
             continue
         if "taxable_income" in sub:
@@ -220,9 +269,24 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
                             source)
             if value is not None:
                 years[int(year)] = value
+        if "losses_brought_forward" in sub:
+            value = _amount(sub["losses_brought_forward"],
+                            f"{sub_path}.losses_brought_forward", problems, source)
+            if value is not None:
+                starts[int(year)] = value
+    if len(starts) > 1 or (starts and "losses_brought_forward" in table):
+        stated = [f"{path}.years.{y}.losses_brought_forward" for y in sorted(starts)]
+        if "losses_brought_forward" in table:
+            stated.insert(0, f"{path}.losses_brought_forward")
+        problems.append(Problem(
+            source, stated[-1], f"the losses brought forward are stated {len(stated)} times "
+            f"({', '.join(stated)})",
+            "state them once: for the tax year lotwise starts at, in "
+            f"[{path}.years.<year>], or for the first tax year with a disposal, in [{path}]"))
     if problems:
         raise InputError(problems)
-    return UkProfile(losses or ZERO, income, years)
+    start = next(iter(starts.items())) if starts else None
+    return UkProfile(losses or ZERO, income, years, start)
 
 
 def _amount(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
@@ -256,12 +320,16 @@ class RateSlice:
 
 @dataclass(frozen=True, slots=True)
 class UkYear:
-    """One person's capital gains tax for one tax year, in pounds sterling."""
+    """One person's capital gains tax for one tax year, in pounds sterling.
+
+    Every amount adds the disposals rounded to the penny (:mod:`lotwise.regimes.rounding`)."""
 
     owner: str
     tax_year: int
     label: str
     disposals: tuple[UkDisposal, ...]
+    proceeds: Decimal  # of the reportable disposals (gifts at no gain, no loss left out)
+    allowable_costs: Decimal
     gains: Decimal  # gains in the year, before losses
     losses: Decimal  # losses in the year, positive
     losses_brought_forward: Decimal
@@ -280,14 +348,6 @@ class UkYear:
         return tuple(d for d in self.disposals if d.kind != "donation")
 
     @property
-    def proceeds(self) -> Decimal:
-        return sum((d.proceeds for d in self.reportable), ZERO)
-
-    @property
-    def allowable_costs(self) -> Decimal:
-        return sum((d.allowable_costs for d in self.reportable), ZERO)
-
-    @property
     def net_gains(self) -> Decimal:
         return self.gains - self.losses
 
@@ -297,22 +357,60 @@ class UkYear:
 
 
 def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list[UkYear]:
-    """The owner's tax years from the first with a disposal (or ``last``) to ``last``, unused
-    losses carried forward (TCGA s.2(2)(b))."""
+    """The owner's tax years that lotwise computes the tax of, up to ``last``, unused
+    losses carried forward (TCGA s.2(2)(b)).
+
+    The chain starts at the tax year a ``[tax.uk.<owner>.years.<year>]`` table states the
+    losses brought forward into, else at the owner's first disposal (or ``last``), with
+    ``[tax.uk.<owner>] losses_brought_forward``.  Tax years lotwise has only the annual
+    exempt amount for are carried through (:func:`net_year`) but not returned."""
     profile = uk_profile(household, owner_id)
+    source = Source(household.source)
     mine = [d for d in book.uk_disposals if d.owner == owner_id]
-    first = min(min((d.tax_year for d in mine), default=last), last)
+    oldest = available_years()[0]
+    if profile.start is not None:
+        first, carried = profile.start
+        key = f"tax.uk.{owner_id}.years.{first}.losses_brought_forward"
+        if first < oldest:
+            raise InputError.one(
+                source, key,
+                f"lotwise has no UK annual exempt amount for {tax_year_label(first)}: it has "
+                f"them from {tax_year_label(oldest)}",
+                f"state the losses brought forward into {tax_year_label(oldest)} or a later "
+                "tax year instead",
+            )
+        if last < first:
+            raise InputError.one(
+                source, key,
+                f"lotwise starts {owner_id}'s capital gains at {tax_year_label(first)}, the "
+                f"tax year this table states the losses brought forward into, so it cannot "
+                f"compute {tax_year_label(last)}",
+                f"ask for {tax_year_label(first)} or a later tax year, or state the losses "
+                f"brought forward into {tax_year_label(last)} or an earlier tax year instead",
+            )
+    else:
+        first = min(min((d.tax_year for d in mine), default=last), last)
+        carried = profile.losses_brought_forward
+        _check_covered(first, mine, owner_id, source)
+    load_uk_year(last)  # the year asked for must be one lotwise computes the tax of
+    full = set(tax_years())
     foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
-    carried = profile.losses_brought_forward
     out = []
     for year in range(first, last + 1):
-        params = load_uk_year(year)
         disposals = tuple(d for d in mine if d.tax_year == year)
+        if year not in full:
+            gains, losses = _gains_and_losses(disposals)
+            carried = net_year(annual_exempt_amount(year), gains, losses, carried).carried_forward
+            continue
+        params = load_uk_year(year)
         income = profile.income_for(year)
         result = compute_year(params, disposals, carried, income)
+        lines = [sa108_line(d) for d in disposals if d.kind != "donation"]
         out.append(
             UkYear(
                 owner=owner_id, tax_year=year, label=params.label, disposals=disposals,
+                proceeds=sum((line.proceeds for line in lines), ZERO),
+                allowable_costs=sum((line.allowable_costs for line in lines), ZERO),
                 gains=result.gains, losses=result.losses, losses_brought_forward=carried,
                 losses_used=result.losses_used, annual_exempt_amount=params.annual_exempt_amount,
                 exempt_used=result.exempt_used, taxable_gains=result.taxable,
@@ -323,6 +421,35 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
         )
         carried = result.carried_forward
     return out
+
+
+def _check_covered(first: int, disposals: list[UkDisposal], owner_id: str,
+                   source: Source) -> None:
+    """An :class:`InputError` when the owner's tax years would start before the first one
+    lotwise has an annual exempt amount for, saying what is missing and how to start later;
+    ``source`` is the household file, where the fix goes."""
+    oldest = available_years()[0]
+    if first >= oldest:
+        return
+    early = min((d for d in disposals if d.tax_year < oldest), key=lambda d: d.date,
+                default=None)
+    if early is None:  # no disposal before the data: the tax year asked for is too early
+        _read(first)
+        return
+    raise InputError.one(
+        source, f"tax.uk.{owner_id}.years.{oldest}.losses_brought_forward",
+        f"{owner_id} disposed of {early.symbol} on {early.date.isoformat()} (tax year "
+        f"{tax_year_label(early.tax_year)}), but lotwise has no UK capital gains tax "
+        f"parameters for {tax_year_label(first)}: it has the annual exempt amount, which "
+        f"carries losses forward, from {tax_year_label(oldest)}.  Before 6 April 2008 "
+        "gains were reduced by taper relief and indexation allowance, and losses were set "
+        "against gains before taper, which lotwise does not compute",
+        f"state the allowable losses {owner_id} had unused at 6 April {oldest} (0 if none) "
+        f"as losses_brought_forward in [tax.uk.{owner_id}.years.{oldest}], in place of any "
+        f"losses_brought_forward in [tax.uk.{owner_id}] (docs/regimes.md section 2); lotwise "
+        f"then computes {owner_id}'s tax years from {tax_year_label(oldest)} and the "
+        "disposals before it count only through that figure",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,20 +475,58 @@ def compute_year(
     return compute_totals(params, gains, losses, brought_forward, taxable_income)
 
 
+def _gains_and_losses(disposals: tuple[UkDisposal, ...]) -> tuple[Decimal, Decimal]:
+    """The gains and the losses (positive) of the disposals."""
+    gains, losses = _split(disposals, lambda d: 0, 1)
+    return gains[0], losses
+
+
 def period_totals(
     params: UkYearParams, disposals: tuple[UkDisposal, ...]
 ) -> tuple[list[Decimal], Decimal]:
     """The year's gains per rate period and its losses (positive)."""
-    gains = [ZERO] * len(params.periods)
+    return _split(disposals, lambda d: params.period_of(d.date), len(params.periods))
+
+
+def _split(
+    disposals: tuple[UkDisposal, ...], bucket: Callable[[UkDisposal], int], buckets: int
+) -> tuple[list[Decimal], Decimal]:
+    """Gains into ``buckets`` by ``bucket``, losses added up (positive): each disposal
+    rounded to the penny (:mod:`lotwise.regimes.rounding`), gifts at no gain, no loss left
+    out."""
+    gains = [ZERO] * buckets
     losses = ZERO
     for d in disposals:
         if d.kind == "donation":
             continue
-        if d.gain >= 0:
-            gains[params.period_of(d.date)] += d.gain
+        gain = sa108_line(d).gain
+        if gain >= 0:
+            gains[bucket(d)] += gain
         else:
-            losses -= d.gain
+            losses -= gain
     return gains, losses
+
+
+@dataclass(frozen=True, slots=True)
+class Netted:
+    """A tax year's gains after its losses, losses brought forward and the exempt amount."""
+
+    losses_used: Decimal  # brought forward and used
+    exempt_used: Decimal
+    taxable: Decimal
+    carried_forward: Decimal
+
+
+def net_year(aea: Decimal, gains: Decimal, losses: Decimal, brought_forward: Decimal) -> Netted:
+    """The year's losses in full (s.2(2)(a)); losses brought forward only down to the annual
+    exempt amount (s.3(5A)-(5C), CG18030), the rest carried forward (s.2(2)(b)); then the
+    exempt amount (s.1K)."""
+    net = gains - losses
+    if net <= 0:
+        return Netted(ZERO, ZERO, ZERO, brought_forward - net)
+    used = min(brought_forward, max(ZERO, net - aea))
+    exempt = min(aea, net - used)
+    return Netted(used, exempt, net - used - exempt, brought_forward - used)
 
 
 def compute_totals(
@@ -373,18 +538,16 @@ def compute_totals(
 ) -> _Result:
     """:func:`compute_year` from the year's gains per rate period and its losses."""
     total_gains = sum(gains, ZERO)
-    net = total_gains - losses  # s.2(2)(a): the year's losses in full
-    aea = params.annual_exempt_amount
-    if net <= 0:
-        return _Result(total_gains, losses, ZERO, ZERO, ZERO, (), brought_forward - net)
-    used = min(brought_forward, max(ZERO, net - aea))  # s.3(5A): only down to the exempt amount
-    exempt = min(aea, net - used)
-    taxable = net - used - exempt
+    netted = net_year(params.annual_exempt_amount, total_gains, losses, brought_forward)
+    if netted.taxable <= 0:
+        return _Result(total_gains, losses, netted.losses_used, netted.exempt_used, ZERO, (),
+                       netted.carried_forward)
     # without the person's income lotwise cannot know the band left: the higher rate, the
     # cautious figure for planning
     band = ZERO if taxable_income is None else max(ZERO, params.basic_rate_band - taxable_income)
-    slices = _cheapest(params, gains, taxable, band)
-    return _Result(total_gains, losses, used, exempt, taxable, slices, brought_forward - used)
+    slices = _cheapest(params, gains, netted.taxable, band)
+    return _Result(total_gains, losses, netted.losses_used, netted.exempt_used, netted.taxable,
+                   slices, netted.carried_forward)
 
 
 def _cheapest(

@@ -24,10 +24,17 @@ Example (the bundled ``ca`` example, Claire, 2025): proceeds 13,953.60 (1,637.20
 gift of XIC), ACB 14,183.23, outlays 0, superficial losses denied 370.28, the gift's gain
 204.75: line 13200 = 13,953.60 - 14,183.23 + 370.28 - 204.75 = -64.10.
 
+A gift made before 2 May 2006 is shown the same way, its gain on Form T1170 and off line
+13200, although its gain was then included at 1/4, not nil: ``lotwise tax`` adds that part
+to line 12700 (:func:`lotwise.regimes.ca.ca_years`, ``gift_taxable_gain``).
+
 United Kingdom (:func:`sa108_rows`): the disposals of a tax year (6 April to 5 April,
 named by the year it starts) in pounds sterling, one per person, share and day, with the
 shares matched by each rule (same day, 30 days, section 104) — the figures behind the
 SA108 boxes "disposal proceeds", "allowable costs" and "gains / losses".
+
+Canadian and UK lines are rounded by :mod:`lotwise.regimes.rounding`, the rule the year's
+computation (``lotwise tax``, the planner) adds them by, so the two agree to the penny.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from decimal import Decimal
 from lotwise.ledger.book import Book
 from lotwise.model.lots import Disposal, Term
 from lotwise.model.numbers import money
+from lotwise.regimes.rounding import sa108_line, schedule_3_line
 from lotwise.report.values import cents, shares
 
 COLUMNS = (
@@ -148,9 +156,8 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
     for line in book.ca_dispositions:
         if line.sold.year != year:
             continue
-        proceeds, acb, outlays = money(line.proceeds), money(line.acb), money(line.outlays)
-        denied = money(line.denied)
-        gain = proceeds - acb - outlays + denied
+        amounts = schedule_3_line(line)
+        gain = amounts.reported_gain
         # s.38(a.1): a gift's gain eligible for the zero inclusion rate stays on Form T1170
         exempt = gain if line.inclusion_exempt else money(Decimal(0))
         rows.append({
@@ -159,12 +166,12 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
             "name": line.symbol,
             "year_of_acquisition": line.acquired_year,
             "sold": line.sold.isoformat(),
-            "proceeds": format(proceeds, "f"),
-            "acb": format(acb, "f"),
-            "outlays": format(outlays, "f"),
+            "proceeds": format(amounts.proceeds, "f"),
+            "acb": format(amounts.acb, "f"),
+            "outlays": format(amounts.outlays, "f"),
             "gain": format(gain - exempt, "f"),
             "code": "SL" if line.denied else ("T1170" if line.inclusion_exempt else ""),
-            "denied": format(denied, "f"),
+            "denied": format(amounts.denied, "f"),
             "zero_inclusion_gain": format(exempt, "f"),
             "kind": line.kind,
             "account": line.account,
@@ -226,7 +233,7 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
     for d in book.uk_disposals:
         if d.tax_year != tax_year:
             continue
-        proceeds, costs = money(d.proceeds), money(d.allowable_costs)
+        amounts = sa108_line(d)
         by_rule = {"same_day": Decimal(0), "thirty_day": Decimal(0), "s104": Decimal(0)}
         for m in d.matches:
             by_rule[m.rule] += m.quantity
@@ -238,9 +245,9 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             "description": f"{shares(d.quantity)} {d.symbol}"
             + (f" (30-day match: {', '.join(later)})" if later else ""),
             "quantity": shares(d.quantity),
-            "proceeds": format(proceeds, "f"),
-            "allowable_costs": format(costs, "f"),
-            "gain": format(proceeds - costs, "f"),
+            "proceeds": format(amounts.proceeds, "f"),
+            "allowable_costs": format(amounts.allowable_costs, "f"),
+            "gain": format(amounts.gain, "f"),
             "same_day": shares(by_rule["same_day"]),
             "thirty_day": shares(by_rule["thirty_day"]),
             "s104": shares(by_rule["s104"]),

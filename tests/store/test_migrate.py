@@ -19,7 +19,7 @@ from lotwise.store.migrate import alembic_config, current_revision, head_revisio
 from lotwise.store.schema import VERSION_TABLE, metadata
 
 if TYPE_CHECKING:  # conftest is not importable at run time under --import-mode=importlib
-    from conftest import Target
+    from tests.stores import Target
 
 TABLES = {table.name for table in metadata.sorted_tables}
 

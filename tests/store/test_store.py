@@ -43,7 +43,7 @@ from lotwise.store import schema as tables
 from lotwise.store import store as store_module
 
 if TYPE_CHECKING:  # conftest is not importable at run time under --import-mode=importlib
-    from conftest import Target
+    from tests.stores import Target
 
 D = Decimal
 NOW = datetime(2025, 1, 15, 12, 30, tzinfo=UTC)  # the fixed clock of conftest.fixed_clock

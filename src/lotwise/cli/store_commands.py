@@ -1,8 +1,12 @@
 """`lotwise init` and `lotwise import transactions|prices`: fill the store, atomically.
 
-An import is checked in full before anything is written: every row is parsed and the whole
-journal, old rows and new, is replayed, so a sell of more shares than held or an unknown
-lot fails the import and leaves the store as it was.  Re-importing a file adds nothing.
+Importing transactions is one database transaction from start to end: every row of the
+file is parsed, the new rows are added to the household's journal, the whole journal (old
+rows and new) is replayed, and the book and each tax unit's capital-loss carryforwards are
+saved from that replay.  Whatever fails on the way (a sell of more shares than held, an
+unknown lot, a bad ``[tax]`` table) rolls all of it back, and the store is as it was.
+Re-importing a file adds nothing.  Prices are shared by every household in the store: all
+rows of a file or none.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from lotwise.io.household_toml import read_text
 from lotwise.ledger import replay
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
+from lotwise.model.numbers import ZERO
+from lotwise.regimes import ca as ca_regime
+from lotwise.regimes import uk as uk_regime
+from lotwise.regimes.base import CA, UK, US, is_all_us, owner_regimes, sub_household
 from lotwise.store import CarryforwardRow, ImportResult, Store
 from lotwise.tax.params import available_years
 from lotwise.tax.profile import parse_tax_profile
@@ -44,49 +52,92 @@ def init_household(store: Store, path: Path) -> str:
 def import_transactions_file(
     store: Store, path: Path, household_id: str | None = None, db: str | None = None
 ) -> tuple[str, ImportResult]:
+    """Add a transactions file to the household's journal and save the book and the
+    carryforwards replayed from the whole journal, in one database transaction."""
     hid = pick_household(store, household_id, db)
-    household = parse_household(store.household_text(hid), f"store:{hid}")
-    existing = store.transactions(hid)
-    new = read_transactions(path, household, today=today(), seq_start=store.next_seq(hid))
-    known = {t.id for t in existing}
-    replay(household, existing + [t for t in new if t.id not in known])
-    data = path.read_bytes()
-    result = store.import_transactions(
-        hid, new, file_name=str(path), file_sha256=hashlib.sha256(data).hexdigest()
-    )
-    book = replay(household, store.transactions(hid))
-    store.save_book(hid, book)
-    save_carryforwards(store, hid, household, book)
+    digest = _sha256(path)
+    with store.atomic() as tx:
+        household = parse_household(tx.household_text(hid), f"store:{hid}")
+        new = read_transactions(path, household, today=today(), seq_start=tx.next_seq(hid))
+        result = tx.import_transactions(hid, new, file_name=str(path), file_sha256=digest)
+        book = replay(household, tx.transactions(hid))
+        tx.save_book(hid, book)
+        tx.save_carryforwards(hid, carryforward_rows(household, book))
     return hid, result
 
 
-def save_carryforwards(store: Store, household_id: str, household: Household, book: Book) -> None:
-    """Persist each tax unit's capital-loss carryovers year by year (Schedule D worksheet),
-    from the first year of the household's tax profile to the last year with a disposal."""
-    if not household.tax:
-        return
-    profile = parse_tax_profile(household)
+def carryforward_rows(household: Household, book: Book) -> list[CarryforwardRow]:
+    """Each tax unit's capital losses carried out of each year, under its owners' regime.
+
+    * US residents' units (joint filers together): short- and long-term carryovers from the
+      Schedule D Capital Loss Carryover Worksheet, year by year from the first year of the
+      ``[tax]`` profile (:func:`lotwise.tax.realized.carryforward_chain`);
+    * Canadian residents: net capital losses (the allowable part) carried forward under ITA
+      s.111(1)(b) (:func:`lotwise.regimes.ca.ca_years`), from their first year with a
+      disposition;
+    * UK residents: allowable losses carried forward under TCGA 1992 s.2(2)(b)
+      (:func:`lotwise.regimes.uk.uk_years`), from their first tax year with a disposal.
+
+    Neither Canada nor the UK has a holding period, so their losses are in ``long_term``.
+    A row's ``year`` is the year the losses are carried into (for the UK, the tax year that
+    starts on 6 April of it), its amounts are in the unit's tax currency, and the years run
+    up to the last with a disposal but not past the last one lotwise has parameters for.
+    """
+    regimes = owner_regimes(household)
+    rows = _us_rows(household, book) if US in regimes.values() else []
+    for owner_id, code in sorted(regimes.items()):
+        if code == CA:
+            rows += _ca_rows(household, book, owner_id)
+        elif code == UK:
+            rows += _uk_rows(household, book, owner_id)
+    return rows
+
+
+def _us_rows(household: Household, book: Book) -> list[CarryforwardRow]:
+    us = household if is_all_us(household) else sub_household(household, US)
+    if not us.tax:
+        return []
+    profile = parse_tax_profile(us)
     years = profile.profile_years()
     if not years:
-        return
-    last = max([years[-1], *(d.sold.year for d in book.disposals)])
-    last = min(last, max(available_years()))
-    rows = carryforward_chain(household, book.disposals, range(years[0], last + 1),
-                              profile=profile)
-    store.save_carryforwards(household_id, [
+        return []
+    disposals = [d for d in book.disposals if d.account in us.accounts]
+    last = min(max([years[-1], *(d.sold.year for d in disposals)]), max(available_years()))
+    chain = carryforward_chain(us, disposals, range(years[0], last + 1), profile=profile)
+    return [
         CarryforwardRow(r.unit_key, r.year + 1, r.carry_out_short, r.carry_out_long,
                         source=f"carryover worksheet {r.year}")
-        for r in rows
-    ])
+        for r in chain
+    ]
+
+
+def _ca_rows(household: Household, book: Book, owner_id: str) -> list[CarryforwardRow]:
+    sold = [d.sold.year for d in book.ca_dispositions if d.owner == owner_id]
+    if not sold:
+        return []
+    last = min(max(sold), max(ca_regime.available_years()))
+    return [
+        CarryforwardRow(owner_id, y.year + 1, ZERO, y.carry_out,
+                        source=f"net capital losses after {y.year} (ITA s.111(1)(b))")
+        for y in ca_regime.ca_years(book, household, owner_id, last)
+    ]
+
+
+def _uk_rows(household: Household, book: Book, owner_id: str) -> list[CarryforwardRow]:
+    sold = [d.tax_year for d in book.uk_disposals if d.owner == owner_id]
+    if not sold:
+        return []
+    last = min(max(sold), max(uk_regime.available_years()))
+    return [
+        CarryforwardRow(owner_id, y.tax_year + 1, ZERO, y.losses_carried_forward,
+                        source=f"losses carried forward after {y.label} (TCGA 1992 s.2(2)(b))")
+        for y in uk_regime.uk_years(book, household, owner_id, last)
+    ]
 
 
 def import_prices_file(store: Store, path: Path) -> ImportResult:
     prices = read_prices(path, today=today())
-    return store.import_prices(
-        prices,
-        file_name=str(path),
-        file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-    )
+    return store.import_prices(prices, file_name=str(path), file_sha256=_sha256(path))
 
 
 @app.command("init")
@@ -125,6 +176,10 @@ def import_prices_command(file: FileArg, db: DbOpt = None, json_out: JsonOpt = F
     with open_store(db) as store:
         result = import_prices_file(store, file)
     _report(json_out, "prices", None, result)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _require_file(path: Path) -> None:

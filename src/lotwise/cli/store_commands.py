@@ -1,12 +1,15 @@
-"""`lotwise init` and `lotwise import transactions|prices`: fill the store, atomically.
+"""`lotwise init` and `lotwise import transactions|prices|fx`: fill the store, atomically.
 
 Importing transactions is one database transaction from start to end: every row of the
 file is parsed, the new rows are added to the household's journal, the whole journal (old
-rows and new) is replayed, and the book and each tax unit's capital-loss carryforwards are
-saved from that replay.  Whatever fails on the way (a sell of more shares than held, an
-unknown lot, a bad ``[tax]`` table) rolls all of it back, and the store is as it was.
-Re-importing a file adds nothing.  Prices are shared by every household in the store: all
-rows of a file or none.
+rows and new) is replayed with the FX rates in the store, and the book and each tax unit's
+capital-loss carryforwards are saved from that replay.  Whatever fails on the way (a sell
+of more shares than held, an unknown lot, a missing exchange rate, a bad ``[tax]`` table)
+rolls all of it back, and the store is as it was.  Re-importing a file adds nothing.
+
+Prices and FX rates are shared by every household in the store and imported the same way:
+all rows of a file or none, the same rows again add nothing, and a different value for a
+stored day is refused.  Import the FX rates a journal needs before the journal.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from typing import Annotated
 import typer
 
 from lotwise.cli.app import app
-from lotwise.cli.context import open_store, pick_household, store_url, today
+from lotwise.cli.context import open_store, pick_household, store_url, stored_rates, today
 from lotwise.cli.options import DbOpt, HouseholdIdOpt, JsonOpt
 from lotwise.cli.output import console, friendly_errors, print_json
 from lotwise.errors import InputError, Problem, Source
 from lotwise.io import parse_household, read_prices, read_transactions
+from lotwise.io.fx_csv import read_fx_with_sources
 from lotwise.io.household_toml import read_text
 from lotwise.ledger import replay
 from lotwise.ledger.book import Book
@@ -36,7 +40,9 @@ from lotwise.tax.params import available_years
 from lotwise.tax.profile import parse_tax_profile
 from lotwise.tax.realized import carryforward_chain
 
-import_app = typer.Typer(help="Import transactions or prices into the store.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import transactions, prices or FX rates into the store.", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 FileArg = Annotated[Path, typer.Argument(help="CSV file to import.")]
@@ -60,7 +66,7 @@ def import_transactions_file(
         household = parse_household(tx.household_text(hid), f"store:{hid}")
         new = read_transactions(path, household, today=today(), seq_start=tx.next_seq(hid))
         result = tx.import_transactions(hid, new, file_name=str(path), file_sha256=digest)
-        book = replay(household, tx.transactions(hid))
+        book = replay(household, tx.transactions(hid), fx=stored_rates(tx))
         tx.save_book(hid, book)
         tx.save_carryforwards(hid, carryforward_rows(household, book))
     return hid, result
@@ -140,6 +146,12 @@ def import_prices_file(store: Store, path: Path) -> ImportResult:
     return store.import_prices(prices, file_name=str(path), file_sha256=_sha256(path))
 
 
+def import_fx_file(store: Store, path: Path) -> ImportResult:
+    rates, sources = read_fx_with_sources(path, today=today())
+    return store.import_fx(rates, file_name=str(path), sources=sources,
+                           file_sha256=_sha256(path))
+
+
 @app.command("init")
 @friendly_errors
 def init_command(
@@ -161,7 +173,8 @@ def init_command(
 def import_transactions_command(
     file: FileArg, db: DbOpt = None, household_id: HouseholdIdOpt = None, json_out: JsonOpt = False
 ) -> None:
-    """Import a transactions CSV: all rows or none; re-importing adds nothing."""
+    """Import a transactions CSV: all rows or none; re-importing adds nothing.  Rows in
+    other currencies are converted at the store's FX rates: import them first."""
     _require_file(file)
     with open_store(db) as store:
         hid, result = import_transactions_file(store, file, household_id, db)
@@ -176,6 +189,17 @@ def import_prices_command(file: FileArg, db: DbOpt = None, json_out: JsonOpt = F
     with open_store(db) as store:
         result = import_prices_file(store, file)
     _report(json_out, "prices", None, result)
+
+
+@import_app.command("fx")
+@friendly_errors
+def import_fx_command(file: FileArg, db: DbOpt = None, json_out: JsonOpt = False) -> None:
+    """Import an FX rates CSV (date,base,quote,rate), shared by every household: all rows
+    or none; re-importing adds nothing."""
+    _require_file(file)
+    with open_store(db) as store:
+        result = import_fx_file(store, file)
+    _report(json_out, "fx", None, result)
 
 
 def _sha256(path: Path) -> str:
@@ -193,4 +217,5 @@ def _report(json_out: bool, what: str, hid: str | None, result: ImportResult) ->
         print_json({"household_id": hid, "kind": what, "added": result.added,
                     "skipped": result.skipped})
     else:
-        console.print(f"Imported {what}: {result.added} added, {result.skipped} already present")
+        name = "FX rates" if what == "fx" else what
+        console.print(f"Imported {name}: {result.added} added, {result.skipped} already present")

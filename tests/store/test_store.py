@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -730,6 +732,53 @@ def test_a_store_left_by_its_atomic_block_is_not_used_again(store: Store) -> Non
     assert store.household_ids() == ["h"]
     with pytest.raises(sa.exc.ResourceClosedError):
         tx.household_ids()
+
+
+def test_two_imports_into_one_household_at_once_run_one_after_the_other(target: Target) -> None:
+    """Each import numbers its rows from the next seq it reads inside its block.  The second
+    block waits for the first (PostgreSQL: the household's lock, taken first; SQLite: BEGIN
+    IMMEDIATE), so it reads the seq after the first block's rows, not before them."""
+    rows = journal()
+    first, second = rows[:2], rows[2:]
+
+    def numbered(batch: list[Transaction], start: int) -> list[Transaction]:
+        return [replace(txn, seq=start + i) for i, txn in enumerate(batch)]
+
+    with target.open() as one, target.open() as other:
+        one.save_household("h", "id = 'h'")
+        failures: list[BaseException] = []
+
+        def import_second() -> None:
+            try:
+                with other.atomic("h") as tx:
+                    tx.import_transactions("h", numbered(second, tx.next_seq("h")),
+                                           file_name="b.csv", file_sha256="b")
+            except BaseException as exc:
+                failures.append(exc)
+
+        with one.atomic("h") as tx:
+            start = tx.next_seq("h")
+            thread = threading.Thread(target=import_second)
+            thread.start()
+            if target.engine == "postgresql":
+                wait_for_a_waiting_advisory_lock(one)
+            tx.import_transactions("h", numbered(first, start), file_name="a.csv",
+                                   file_sha256="a")
+        thread.join()
+        assert failures == []
+        stored = one.transactions("h")
+    assert [(t.id, t.seq) for t in stored] == [(t.id, i) for i, t in enumerate(rows)]
+
+
+def wait_for_a_waiting_advisory_lock(store: Store) -> None:
+    """Return once some session waits for an advisory lock (polled, not timed)."""
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    for _ in range(1000):
+        with store.engine.connect() as conn:
+            if conn.execute(waiting).scalar_one():
+                return
+        time.sleep(0.01)
+    pytest.fail("the second import never waited for the household's lock")
 
 
 # -- book snapshot ------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def import_transactions_file(
     carryforwards replayed from the whole journal, in one database transaction."""
     hid = pick_household(store, household_id, db)
     digest = _sha256(path)
-    with store.atomic() as tx:
+    with store.atomic(hid) as tx:
         household = parse_household(tx.household_text(hid), f"store:{hid}")
         new = read_transactions(path, household, today=today(), seq_start=tx.next_seq(hid))
         result = tx.import_transactions(hid, new, file_name=str(path), file_sha256=digest)

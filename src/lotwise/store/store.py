@@ -243,23 +243,28 @@ class Store:
         return f"Store({self.url!r})"
 
     @contextmanager
-    def atomic(self) -> Iterator[Store]:
+    def atomic(self, household_id: str | None = None) -> Iterator[Store]:
         """The store inside one database transaction, for work that spans several calls.
 
         Every method of the store yielded runs on the same connection and transaction: its
         reads see the block's own writes, the transaction commits when the block ends, and
         an exception anywhere in the block rolls back everything the block wrote::
 
-            with store.atomic() as tx:
+            with store.atomic(household_id) as tx:
+                rows = read_rows(seq_start=tx.next_seq(household_id))
                 tx.import_transactions(household_id, rows, file_name=..., file_sha256=...)
                 tx.save_book(household_id, replay(household, tx.transactions(household_id)))
 
-        It is a write transaction from the start (``BEGIN IMMEDIATE`` on SQLite), so the
-        reads that decide what to write cannot be overtaken by another writer.  The store
-        yielded is only valid inside the block; ``atomic()`` on it joins the same
+        It is a write transaction from the start (``BEGIN IMMEDIATE`` on SQLite, which
+        lets one writer in at a time).  On PostgreSQL, naming ``household_id`` takes that
+        household's writers' lock first, so that what the block reads of the household
+        (its next ``seq``, its journal) cannot change before the block has written.  The
+        store yielded is only valid inside the block; ``atomic()`` on it joins the same
         transaction.
         """
         with self._write() as conn:
+            if household_id is not None:
+                self._lock(conn, f"household:{household_id}")
             yield _InTransaction(self, conn)
 
     # -- households ---------------------------------------------------------------------

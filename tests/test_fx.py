@@ -15,9 +15,11 @@ import pytest
 
 from lotwise.errors import InputError
 from lotwise.fx import (
+    RATES_FILE,
     FxRate,
     FxTable,
     MissingRateError,
+    RatesOrigin,
     convert,
     in_account_currency,
     row_currency,
@@ -135,3 +137,24 @@ def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:
     assert problem.fix.startswith("add a row 2024-04-15,USD,CAD,<rate>")
     with pytest.raises(InputError, match="no FX rates file was given"):
         replay(HH, rows)
+
+
+def test_a_missing_rate_says_where_the_tables_rates_come_from() -> None:
+    rows = journal("""
+        2024-03-01 usd buy VTI 10 @250
+    """)
+    elsewhere = RatesOrigin("the rates of the back office", "the back office's rates sheet")
+    table = FxTable([FxRate(date(2024, 2, 1), "USD", "CAD", D("1.35"))], origin=elsewhere)
+    assert table.origin is elsewhere and FxTable().origin is RATES_FILE
+    with pytest.raises(InputError) as caught:
+        replay(HH, rows, fx=table)
+    (problem,) = caught.value.problems
+    assert problem.message.endswith(
+        "owner's tax currency is CAD, in the rates of the back office (its latest earlier "
+        "USD/CAD rate is of 2024-02-01)")
+    assert problem.fix == ("add a row 2024-03-01,USD,CAD,<rate> to the back office's rates "
+                           "sheet, or give this row an fx_rate")
+    with pytest.raises(MissingRateError) as missing:
+        table.rate("CAD", "USD", FRIDAY)
+    assert missing.value.origin is elsewhere
+    assert (missing.value.base, missing.value.quote, missing.value.day) == ("CAD", "USD", FRIDAY)

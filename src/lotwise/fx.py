@@ -25,7 +25,9 @@ no more than ``max_age_days`` (default 7) before it, as central banks publish on
 business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
 No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
 missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
-date and the pair.
+date and the pair.  A table knows where its rates came from (:class:`RatesOrigin`: a file
+given with ``--fx``, by default, or the store), so that the message says where to add
+the rate that is missing.
 
 Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-03-01
 (USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
@@ -64,14 +66,38 @@ class FxRate:
     rate: Decimal
 
 
-class MissingRateError(LookupError):
-    """No ``base``/``quote`` rate on or shortly before ``day``."""
+@dataclass(frozen=True, slots=True)
+class RatesOrigin:
+    """Where a table's rates come from, in the words of a message about a missing rate.
 
-    def __init__(self, base: str, quote: str, day: date, latest: date | None) -> None:
+    ``name`` ends "no USD/CAD rate for 2024-01-02 ... in <name>"; ``add_to`` ends the fix
+    "add a row 2024-01-02,USD,CAD,<rate> to <add_to>".
+    """
+
+    name: str
+    add_to: str
+
+
+#: Rates read from a file given on the command line with ``--fx``.
+RATES_FILE = RatesOrigin("the FX rates file", "the FX rates file (--fx)")
+
+
+class MissingRateError(LookupError):
+    """No ``base``/``quote`` rate on or shortly before ``day`` in a table from ``origin``."""
+
+    def __init__(
+        self,
+        base: str,
+        quote: str,
+        day: date,
+        latest: date | None,
+        origin: RatesOrigin = RATES_FILE,
+    ) -> None:
         self.base = base
         self.quote = quote
         self.day = day
         self.latest = latest
+        self.origin = origin
         when = (
             f"; the latest earlier rate is of {latest.isoformat()}" if latest is not None else ""
         )
@@ -82,13 +108,19 @@ class FxTable:
     """Daily rates by currency pair; immutable once built.
 
     The same (date, base, quote) given twice must have the same rate, else ``ValueError``.
+    ``origin`` says where the rates came from, for messages about a missing one.
     """
 
-    __slots__ = ("_dates", "_max_age", "_rates")
+    __slots__ = ("_dates", "_max_age", "_rates", "origin")
 
     def __init__(
-        self, rates: Iterable[FxRate] = (), *, max_age_days: int = DEFAULT_MAX_AGE_DAYS
+        self,
+        rates: Iterable[FxRate] = (),
+        *,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        origin: RatesOrigin = RATES_FILE,
     ) -> None:
+        self.origin = origin
         by_pair: dict[tuple[str, str], dict[date, Decimal]] = {}
         for fx in rates:
             if fx.rate <= 0:
@@ -129,7 +161,7 @@ class FxTable:
             (d for d in (self._latest((base, quote), day), self._latest((quote, base), day)) if d),
             default=None,
         )
-        raise MissingRateError(base, quote, day, latest)
+        raise MissingRateError(base, quote, day, latest, self.origin)
 
     def _lookup(self, pair: tuple[str, str], day: date) -> tuple[Decimal, date] | None:
         days = self._dates.get(pair)
@@ -223,14 +255,13 @@ def _convert(
         rate = txn.fx_rate if rated_row else None
         if rate is None:
             if fx is None:
-                problems.append(_missing(txn, own, target, None, why, rated_row,
-                                         no_table=True))
+                problems.append(_missing(txn, own, target, None, why, rated_row, None))
                 continue
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
                 problems.append(_missing(txn, own, target, exc.latest, why, rated_row,
-                                         no_table=False))
+                                         fx.origin))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -254,15 +285,16 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 
 def _missing(
-    txn: Transaction, own: str, target: str, latest: date | None, why: str, rated: bool, *,
-    no_table: bool,
+    txn: Transaction, own: str, target: str, latest: date | None, why: str, rated: bool,
+    origin: RatesOrigin | None,
 ) -> Problem:
+    """The problem of a row without a rate; ``origin`` is ``None`` when no table was given."""
     day = txn.date.isoformat()
     source = txn.source or Source(f"transaction {txn.id}")
     where = (
         "and no FX rates file was given"
-        if no_table
-        else "in the FX rates file"
+        if origin is None
+        else f"in {origin.name}"
         + (f" (its latest earlier {own}/{target} rate is of {latest.isoformat()})" if latest
            else "")
     )
@@ -271,6 +303,6 @@ def _missing(
         "fx_rate" if rated else "currency",
         f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and {why} "
         f"{target}, {where}",
-        f"add a row {day},{own},{target},<rate> to the FX rates file (--fx)"
+        f"add a row {day},{own},{target},<rate> to {(origin or RATES_FILE).add_to}"
         + (", or give this row an fx_rate" if rated else ""),
     )

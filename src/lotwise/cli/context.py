@@ -2,21 +2,27 @@
 
 Every reporting command works both ways:
 
-* statelessly on files: ``--household H.toml --transactions T.csv [--prices P.csv]``;
+* statelessly on files: ``--household H.toml --transactions T.csv [--prices P.csv]
+  [--fx F.csv]``;
 * on the store (SQLite by default, or ``--db PATH`` / ``--db URL`` / ``LOTWISE_DB``),
-  choosing the household with ``--household-id`` when the store holds more than one.
+  choosing the household with ``--household-id`` when the store holds more than one.  The
+  FX rates are the store's (``lotwise import fx``), unless ``--fx F.csv`` gives a file to
+  use instead.
+
+A message about a missing rate says where to add it: to the ``--fx`` file, or to a file
+imported into the store (:data:`STORED_RATES`, :func:`restate_rate_problems`).
 
 The as-of date defaults to today; this module is the only place that asks the clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from lotwise.errors import InputError, Source
-from lotwise.fx import FxTable
+from lotwise.fx import RATES_FILE, FxTable, MissingRateError, RatesOrigin
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
@@ -26,9 +32,40 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan.money import BaseView, in_base_currency
 from lotwise.store import Store, default_store_url
 
+#: Rates imported into the store with ``lotwise import fx``.
+STORED_RATES = RatesOrigin(
+    "the store's FX rates", "an FX rates file and import it with `lotwise import fx FILE`"
+)
+
 
 def today() -> date:
     return date.today()
+
+
+def stored_rates(store: Store) -> FxTable:
+    """Every FX rate in the store, as a table whose missing rates say to import them."""
+    return FxTable(store.fx_rates(), origin=STORED_RATES)
+
+
+def restate_rate_problems(error: InputError) -> InputError:
+    """``error`` with its problems about a missing rate saying where that rate belongs.
+
+    The planner (:mod:`lotwise.plan.money`) names ``--fx`` as the source of a rate it
+    lacks; when the table it used came from elsewhere (the store), the missing
+    :class:`~lotwise.fx.MissingRateError` it raised from says so, and those problems are
+    restated with that table's origin.  Any other error is returned as it is.
+    """
+    cause = error.__cause__
+    if not isinstance(cause, MissingRateError) or cause.origin == RATES_FILE:
+        return error
+    flag = Source("--fx")
+    fix = (f"add a row {cause.day.isoformat()},{cause.base},{cause.quote},<rate> to "
+           f"{cause.origin.add_to}")
+    return InputError(
+        replace(problem, source=Source(cause.origin.name), fix=fix)
+        if problem.source == flag else problem
+        for problem in error.problems
+    )
 
 
 def store_url(db: str | None) -> str:
@@ -51,7 +88,8 @@ class Context:
     fx: FxTable | None = None
 
     def in_base_currency(self) -> BaseView:
-        """The book and today's prices in the household's base currency (with ``--fx``)."""
+        """The book and the as-of day's prices in the household's base currency, at the
+        rates of ``fx``."""
         return in_base_currency(self.household, self.book, self.prices, self.fx, self.as_of)
 
 
@@ -120,4 +158,6 @@ def load_context(
         txns = store.transactions(hid)
         symbols = set(hh.securities)
         table = PriceTable(store.prices(symbols))
+        if rates is None:
+            rates = stored_rates(store)
     return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates), rates)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from lotwise.cli.context import restate_rate_problems
 from lotwise.errors import InputError
 from lotwise.model.prices import MissingPriceError
 
@@ -36,8 +37,9 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except (InputError, MissingPriceError) as exc:
+            shown = restate_rate_problems(exc) if isinstance(exc, InputError) else exc
             # The message names TOML tables such as [securities.VTI]: not markup.
-            errors.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True,
+            errors.print(f"[bold red]error:[/] {escape(str(shown))}", markup=True,
                          highlight=False)
             raise typer.Exit(2) from None
 

@@ -15,9 +15,11 @@ import pytest
 
 from lotwise.errors import InputError
 from lotwise.fx import (
+    RATES_FILE,
     FxRate,
     FxTable,
     MissingRateError,
+    RatesOrigin,
     convert,
     in_account_currency,
     row_currency,
@@ -144,19 +146,21 @@ def test_a_missing_rate_says_how_old_a_rate_may_be_and_why(tmp_path: Path) -> No
     assert str(caught.value) == ("no USD/CAD rate for 2024-03-11 or the 3 days before it; the "
                                  "latest earlier rate is of 2024-03-01, 10 days before")
     assert caught.value.why.startswith("a rate more than 3 days old is not used")
-    assert table.source == "the FX rates file"
+    assert table.origin is RATES_FILE
     path = tmp_path / "rates.csv"
     path.write_text("date,base,quote,rate\n2024-03-01,USD,CAD,1.3576\n", encoding="utf-8")
-    assert load_fx_table(path, today=TODAY).source == str(path)
+    assert load_fx_table(path, today=TODAY).origin == RatesOrigin(str(path), str(path))
 
 
 def test_a_missing_rate_of_a_row_names_the_rates_file() -> None:
     rows = journal("2024-04-15 usd buy VTI 10 @260")
-    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], source="rates/fx.csv")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))],
+                    origin=RatesOrigin.file("rates/fx.csv"))
     with pytest.raises(InputError) as caught:
         replay(HH, rows, fx=table)
     (problem,) = caught.value.problems
-    assert "and rates/fx.csv has none for that day or the 7 days before" in problem.message
+    assert problem.message.endswith(
+        "in rates/fx.csv (its latest earlier USD/CAD rate is of 2024-03-01)")
     assert "to rates/fx.csv" in problem.fix and "more than 7 days old is not used" in problem.fix
 
 
@@ -164,15 +168,15 @@ def test_a_missing_rate_of_a_rows_cash_names_the_rates_file_and_not_the_rows_fx_
     # XIC is in Canadian dollars; the US-dollar account paid for it in US dollars, at the
     # table's rate of the day whatever fx= says (that column is the rate into the tax currency)
     rows = journal("2024-04-15 usd buy XIC 10 @30 fx=1")
-    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], source="rates/fx.csv")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))],
+                    origin=RatesOrigin.file("rates/fx.csv"))
     with pytest.raises(InputError) as caught:
         in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"}, table)
     (problem,) = caught.value.problems
     assert problem.field == "currency"
     assert problem.message == (
         "no CAD/USD rate for 2024-04-15: this buy is in CAD and its account keeps its cash in "
-        "USD, and rates/fx.csv has none for that day or the 7 days before (its latest earlier "
-        "CAD/USD rate is of 2024-03-01)")
+        "USD, in rates/fx.csv (its latest earlier CAD/USD rate is of 2024-03-01)")
     assert problem.fix.startswith("add a row 2024-04-15,CAD,USD,<rate> to rates/fx.csv; a rate "
                                   "more than 7 days old is not used")
     assert "fx_rate" not in problem.fix
@@ -182,3 +186,25 @@ def test_a_missing_rate_of_a_rows_cash_names_the_rates_file_and_not_the_rows_fx_
     assert "no FX rates file was given" in problem.message
     assert problem.fix == ("add a row 2024-04-15,CAD,USD,<rate> to an FX rates file and give it "
                            "with --fx")
+
+
+def test_a_missing_rate_says_where_the_tables_rates_come_from() -> None:
+    rows = journal("""
+        2024-03-01 usd buy VTI 10 @250
+    """)
+    elsewhere = RatesOrigin("the rates of the back office", "the back office's rates sheet")
+    table = FxTable([FxRate(date(2024, 2, 1), "USD", "CAD", D("1.35"))], origin=elsewhere)
+    assert table.origin is elsewhere and FxTable().origin is RATES_FILE
+    with pytest.raises(InputError) as caught:
+        replay(HH, rows, fx=table)
+    (problem,) = caught.value.problems
+    assert problem.message.endswith(
+        "owner's tax currency is CAD, in the rates of the back office (its latest earlier "
+        "USD/CAD rate is of 2024-02-01)")
+    assert problem.fix.startswith("add a row 2024-03-01,USD,CAD,<rate> to the back office's "
+                                  "rates sheet, or give this row an fx_rate; a rate more than "
+                                  "7 days old is not used")
+    with pytest.raises(MissingRateError) as missing:
+        table.rate("CAD", "USD", FRIDAY)
+    assert missing.value.origin is elsewhere
+    assert (missing.value.base, missing.value.quote, missing.value.day) == ("CAD", "USD", FRIDAY)

@@ -25,10 +25,12 @@ no more than ``max_age_days`` (default 7) before it, as central banks publish on
 business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
 No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
 missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
-date, the pair and the rates file (``FxTable.source``).  An older rate is never used: seven
-days bridge any weekend and holiday run, and beyond them a rate no longer says what a
-dollar was worth that day (ITA s.261(1): the Bank of Canada's rate for the day or, when it
-quotes none, for the closest preceding day).
+date, the pair and where the rates come from: a table knows its :class:`RatesOrigin` (the
+file given with ``--fx``, or the store), so that the message says where to add the rate
+that is missing.  An older rate is never used: seven days bridge any weekend and holiday
+run, and beyond them a rate no longer says what a dollar was worth that day (ITA s.261(1):
+the Bank of Canada's rate for the day or, when it quotes none, for the closest preceding
+day).
 
 Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-03-01
 (USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
@@ -55,8 +57,6 @@ from lotwise.model.transactions import Transaction
 
 DEFAULT_MAX_AGE_DAYS = 7
 ONE = Decimal(1)
-RATES_FILE = "the FX rates file"
-"""How a table built without a file is named in messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +69,45 @@ class FxRate:
     rate: Decimal
 
 
-class MissingRateError(LookupError):
-    """No ``base``/``quote`` rate on ``day`` or in the ``max_age_days`` before it."""
+@dataclass(frozen=True, slots=True)
+class RatesOrigin:
+    """Where a table's rates come from, in the words of a message about a missing rate.
 
-    def __init__(self, base: str, quote: str, day: date, latest: date | None,
-                 max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> None:
+    ``name`` ends "no USD/CAD rate for 2024-01-02 ... in <name>"; ``add_to`` ends the fix
+    "add a row 2024-01-02,USD,CAD,<rate> to <add_to>".
+    """
+
+    name: str
+    add_to: str
+
+    @classmethod
+    def file(cls, path: str) -> RatesOrigin:
+        """The rates of the file ``path``, named by its path."""
+        return cls(path, path)
+
+
+#: Rates read from a file given on the command line with ``--fx``, when its path is unknown.
+RATES_FILE = RatesOrigin("the FX rates file", "the FX rates file (--fx)")
+
+
+class MissingRateError(LookupError):
+    """No ``base``/``quote`` rate on ``day`` or in the ``max_age_days`` before it, in a table
+    from ``origin``."""
+
+    def __init__(
+        self,
+        base: str,
+        quote: str,
+        day: date,
+        latest: date | None,
+        origin: RatesOrigin = RATES_FILE,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    ) -> None:
         self.base = base
         self.quote = quote
         self.day = day
         self.latest = latest
+        self.origin = origin
         self.max_age_days = max_age_days
         when = (
             f"; the latest earlier rate is of {latest.isoformat()}, "
@@ -97,16 +127,19 @@ class FxTable:
     """Daily rates by currency pair; immutable once built.
 
     The same (date, base, quote) given twice must have the same rate, else ``ValueError``.
-    ``source`` names where the rates come from (the file), for messages.
+    ``origin`` says where the rates came from, for messages about a missing one.
     """
 
-    __slots__ = ("_dates", "_max_age", "_rates", "source")
+    __slots__ = ("_dates", "_max_age", "_rates", "origin")
 
     def __init__(
-        self, rates: Iterable[FxRate] = (), *, max_age_days: int = DEFAULT_MAX_AGE_DAYS,
-        source: str = RATES_FILE,
+        self,
+        rates: Iterable[FxRate] = (),
+        *,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        origin: RatesOrigin = RATES_FILE,
     ) -> None:
-        self.source = source
+        self.origin = origin
         by_pair: dict[tuple[str, str], dict[date, Decimal]] = {}
         for fx in rates:
             if fx.rate <= 0:
@@ -147,7 +180,7 @@ class FxTable:
             (d for d in (self._latest((base, quote), day), self._latest((quote, base), day)) if d),
             default=None,
         )
-        raise MissingRateError(base, quote, day, latest, self._max_age.days)
+        raise MissingRateError(base, quote, day, latest, self.origin, self._max_age.days)
 
     def _lookup(self, pair: tuple[str, str], day: date) -> tuple[Decimal, date] | None:
         days = self._dates.get(pair)
@@ -246,7 +279,7 @@ def _convert(
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
-                problems.append(_missing(txn, own, target, exc, why, rated_row, fx.source))
+                problems.append(_missing(txn, own, target, exc, why, rated_row))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -271,9 +304,9 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 def _missing(
     txn: Transaction, own: str, target: str, missing: MissingRateError | None, why: str,
-    rated: bool, rates: str = RATES_FILE,
+    rated: bool,
 ) -> Problem:
-    """The problem of a row without a rate; ``missing`` is ``None`` without a rates file.
+    """The problem of a row without a rate; ``missing`` is ``None`` without a rates table.
 
     ``why`` says what the row is converted into; a row outside the ``rated`` accounts is
     converted at the table's rate whatever its ``fx_rate`` says, so its fix is the table.
@@ -286,11 +319,12 @@ def _missing(
         fix = (f"add a row {day},{own},{target},<rate> to an FX rates file and give it with "
                f"--fx{or_row}")
     else:
-        where = f"and {rates} has none for that day or the {missing.max_age_days} days before"
+        where = f"in {missing.origin.name}"
         if missing.latest is not None:
             where += (f" (its latest earlier {own}/{target} rate is of "
                       f"{missing.latest.isoformat()})")
-        fix = f"add a row {day},{own},{target},<rate> to {rates}{or_row}; {missing.why}"
+        fix = (f"add a row {day},{own},{target},<rate> to {missing.origin.add_to}{or_row}; "
+               f"{missing.why}")
     return Problem(
         source,
         "fx_rate" if rated else "currency",

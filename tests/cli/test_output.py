@@ -119,6 +119,8 @@ IN_PROCESS: dict[str, tuple[tuple[str, ...], list[str]]] = {
         "import", "transactions", str(example_dir("us") / "transactions.csv"), "--db", "{db}"]),
     "import prices": (("import", "prices"), [
         "import", "prices", str(example_dir("us") / "prices.csv"), "--db", "{db}"]),
+    "import fx": (("import", "fx"), [
+        "import", "fx", str(example_dir("ca") / "fx.csv"), "--db", "{db}"]),
     "plan on the store": (("plan",), ["plan", "--db", "{db}", "--as-of", AS_OF]),
     "plans": (("plans",), ["plans", "--db", "{db}"]),
     "plans show": (("plans", "show"), ["plans", "show", "{plan_id}", "--db", "{db}"]),

@@ -146,10 +146,10 @@ def test_a_missing_rate_for_the_cash_names_the_row_and_the_accounts_currency() -
     assert (problem.source.row, problem.field) == (2, "currency")
     assert problem.message.startswith(
         "no CAD/USD rate for 2025-03-03: this buy is in CAD and its account keeps its cash "
-        "in USD, and the FX rates file has none for that day or the 7 days before")
+        "in USD, in the FX rates file")
     # no "or give this row an fx_rate": that column is the rate into the tax currency
-    assert problem.fix.startswith("add a row 2025-03-03,CAD,USD,<rate> to the FX rates file; "
-                                  "a rate more than 7 days old is not used")
+    assert problem.fix.startswith("add a row 2025-03-03,CAD,USD,<rate> to the FX rates file "
+                                  "(--fx); a rate more than 7 days old is not used")
     assert "fx_rate" not in problem.fix
 
 

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.fx import FxRate, FxTable
+from lotwise.fx import FxRate, FxTable, RatesOrigin
 from lotwise.ledger import replay
 from lotwise.model import Price, TargetAllocation
 from lotwise.model.prices import PriceTable
@@ -61,7 +61,8 @@ def test_a_missing_rate_for_an_accounts_cash_names_it() -> None:
     cad_only = replace(AUDIT, securities={
         "XIC": replace(AUDIT.securities["VTI"], symbol="XIC", currency="CAD")})
     book = replay(cad_only, JOURNAL, as_of=TODAY, fx=RATES)
-    too_late = FxTable([FxRate(DEPOSITED, "USD", "CAD", D("1.40"))], source="a/fx.csv")
+    too_late = FxTable([FxRate(DEPOSITED, "USD", "CAD", D("1.40"))],
+                       origin=RatesOrigin.file("a/fx.csv"))
     with pytest.raises(InputError) as caught:
         in_base_currency(cad_only, book, PriceTable([Price(TODAY, "XIC", D(30))]), too_late,
                          TODAY)
@@ -83,7 +84,8 @@ def test_a_us_household_in_dollars_is_left_as_it_is() -> None:
 def test_a_stale_rate_is_not_used_and_the_error_names_the_rates_file() -> None:
     hh = household({"claire": "CA"}, {"cash": ("claire", "non_registered")},
                    securities={"VTI": None}, currencies={"VTI": "USD"})
-    fx = FxTable([FxRate(date(2026, 10, 30), "USD", "CAD", D("1.38"))], source="gagnon/fx.csv")
+    fx = FxTable([FxRate(date(2026, 10, 30), "USD", "CAD", D("1.38"))],
+                 origin=RatesOrigin.file("gagnon/fx.csv"))
     book = replay(hh, journal("2026-10-30 cash buy VTI 10 @300"), fx=fx)
     prices = PriceTable([Price(date(2026, 11, 20), "VTI", D(310))])
     with pytest.raises(InputError) as caught:

@@ -7,6 +7,7 @@ import pathlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from lotwise.store.migrate import alembic_config, current_revision, head_revisio
 from lotwise.store.schema import VERSION_TABLE, metadata
 
 if TYPE_CHECKING:  # conftest is not importable at run time under --import-mode=importlib
-    from conftest import Target
+    from tests.stores import Target
 
 TABLES = {table.name for table in metadata.sorted_tables}
 
@@ -46,7 +47,7 @@ def table_names(store: Store) -> set[str]:
 
 def test_fresh_database_is_migrated_to_head(target: Target) -> None:
     with target.open() as store:
-        assert head_revision() == "0002"
+        assert head_revision() == "0003"
         assert store.revision() == head_revision()
         assert table_names(store) == TABLES | {VERSION_TABLE}
         if target.engine == "postgresql":
@@ -59,7 +60,7 @@ def test_fresh_database_is_migrated_to_head(target: Target) -> None:
                     {"name": VERSION_TABLE},
                 ).scalars()
                 assert target.schema in set(where)
-                assert current_revision(conn) == "0002"
+                assert current_revision(conn) == "0003"
 
 
 def test_reopening_is_a_no_op(target: Target) -> None:
@@ -107,7 +108,7 @@ def test_concurrent_opens_of_a_fresh_database_migrate_once(target: Target) -> No
     assert revisions == [head_revision()] * 4
 
 
-def test_a_store_made_at_0001_upgrades_to_0002_keeping_its_rows(tmp_path: pathlib.Path) -> None:
+def test_a_store_made_at_0001_upgrades_to_head_keeping_its_rows(tmp_path: pathlib.Path) -> None:
     from lotwise.store.migrate import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
@@ -119,7 +120,24 @@ def test_a_store_made_at_0001_upgrades_to_0002_keeping_its_rows(tmp_path: pathli
             "VALUES ('h', 'id = \"h\"', '2026-01-01 00:00:00')"))
     engine.dispose()
     with Store.open(url) as store:
-        assert store.revision() == "0002"
+        assert store.revision() == head_revision() == "0003"
         assert store.household_text("h") == 'id = "h"'
         columns = {c["name"] for c in sa.inspect(store.engine).get_columns("transactions")}
         assert {"currency", "fx_rate", "source_country", "withholding"} <= columns
+
+
+def test_a_store_at_0002_gains_the_fx_rates_table_and_keeps_its_prices(target: Target) -> None:
+    with target.open() as store, store.engine.begin() as conn:
+        command.downgrade(alembic_config(connection=conn), "0002")
+        assert "fx_rates" not in sa.inspect(conn).get_table_names(schema=store.schema)
+        conn.execute(sa.text(
+            "INSERT INTO imports (kind, file_name, added, skipped, imported_at) "
+            "VALUES ('prices', 'p.csv', 1, 0, '2026-01-01 00:00:00+00')"))
+        conn.execute(sa.text(
+            "INSERT INTO prices (symbol, date, price, import_id) "
+            "VALUES ('VTI', '2026-01-02', '250.10', 1)"))
+    with target.open() as store:
+        assert store.revision() == "0003"
+        assert "fx_rates" in table_names(store)
+        assert [(p.symbol, p.price) for p in store.prices()] == [("VTI", Decimal("250.10"))]
+        assert store.fx_rates() == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lotwise.errors import InputError, Source
+from lotwise.fx import FxRate
 from lotwise.ledger.book import Book
 from lotwise.model import (
     Action,
@@ -43,7 +46,7 @@ from lotwise.store import schema as tables
 from lotwise.store import store as store_module
 
 if TYPE_CHECKING:  # conftest is not importable at run time under --import-mode=importlib
-    from conftest import Target
+    from tests.stores import Target
 
 D = Decimal
 NOW = datetime(2025, 1, 15, 12, 30, tzinfo=UTC)  # the fixed clock of conftest.fixed_clock
@@ -123,7 +126,7 @@ def all_problems(error: InputError) -> list[str]:
 
 def test_open_migrates_an_empty_store_and_is_a_context_manager(target: Target) -> None:
     with target.open() as store:
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
         assert store.household_ids() == []
         assert store.schema == target.schema
         assert store.url.startswith(target.engine) and repr(store) == f"Store({store.url!r})"
@@ -136,7 +139,7 @@ def test_open_creates_what_is_missing(target: Target, tmp_path: Path) -> None:
             store.save_household("h", "x = 1\n")
         assert path.exists()
         with Store.open("sqlite://") as memory:  # in memory: nothing on disk at all
-            assert memory.revision() == "0002" and memory.household_ids() == []
+            assert memory.revision() == "0003" and memory.household_ids() == []
         return
     # PostgreSQL: a schema that does not exist yet is created on open.
     assert target.schema is not None
@@ -597,6 +600,185 @@ def test_interrupted_price_import_leaves_the_store_unchanged(
     with pytest.raises(RuntimeError, match="injected"):
         store.import_prices(PRICES[1:], file_name="b.csv")
     assert snapshot(store) == before
+
+
+# -- FX rates -----------------------------------------------------------------------------
+
+RATES = [
+    FxRate(date(2024, 1, 2), "USD", "CAD", D("1.3297")),
+    FxRate(date(2024, 1, 2), "GBP", "USD", D("1.2696")),
+    FxRate(date(2024, 1, 3), "USD", "CAD", D("1.33290")),
+    FxRate(date(2024, 1, 3), "CAD", "USD", D("0.7502")),  # another pair than USD,CAD
+]
+
+
+def test_fx_rates_round_trip_exactly_and_filter(store: Store) -> None:
+    result = store.import_fx(RATES, file_name="fx.csv", file_sha256="f")
+    assert (result.added, result.skipped) == (4, 0) and result.import_id is not None
+    assert store.fx_rates() == [RATES[1], RATES[0], RATES[3], RATES[2]]
+    assert str(store.fx_rates(start=date(2024, 1, 3))[1].rate) == "1.33290"
+    assert store.fx_rates(end=date(2024, 1, 2)) == [RATES[1], RATES[0]]
+    assert store.fx_rates(date(2024, 1, 4)) == []
+    with store.engine.connect() as conn:
+        imports = conn.execute(
+            sa.select(tables.imports.c.kind, tables.imports.c.household_id,
+                      tables.imports.c.file_sha256, tables.imports.c.added)
+        ).all()
+    assert imports == [("fx", None, "f", 4)]
+
+
+def test_fx_reimport_is_idempotent(store: Store, snapshot: TakeSnapshot) -> None:
+    store.import_fx(RATES[:2], file_name="a.csv")
+    before = snapshot(store)
+    again = store.import_fx(RATES[:2] + RATES[:1], file_name="a.csv")
+    assert (again.added, again.skipped, again.import_id) == (0, 3, None)
+    assert snapshot(store) == before
+    more = store.import_fx(
+        [FxRate(date(2024, 1, 2), "USD", "CAD", D("1.32970")), *RATES[2:]], file_name="b.csv"
+    )
+    assert (more.added, more.skipped) == (2, 1)
+    assert len(store.fx_rates()) == 4
+
+
+def test_fx_conflict_names_file_row_and_field_and_writes_nothing(
+    store: Store, snapshot: TakeSnapshot
+) -> None:
+    store.import_fx(RATES, file_name="a.csv")
+    before = snapshot(store)
+    rows = [FxRate(date(2024, 1, 4), "USD", "CAD", D("1.3282")),
+            FxRate(date(2024, 1, 3), "USD", "CAD", D("1.34")),
+            FxRate(date(2024, 1, 2), "GBP", "USD", D("1.27"))]
+    sources = [Source("b.csv", 2), Source("b.csv", 3), Source("b.csv", 4)]
+    with pytest.raises(InputError) as caught:
+        store.import_fx(rows, file_name="b.csv", sources=sources)
+    first, second = caught.value.problems
+    assert (first.source, first.field, second.source) == (
+        Source("b.csv", 3), "rate", Source("b.csv", 4))
+    assert first.message == (
+        "the USD/CAD rate on 2024-01-03 is 1.34 here but 1.33290 in the store, from an "
+        "earlier import")
+    assert "correct the rate in this row" in first.fix
+    assert snapshot(store) == before
+
+
+def test_fx_conflict_inside_one_file(store: Store) -> None:
+    rows = [FxRate(date(2024, 1, 5), "USD", "CAD", D("1.3")),
+            FxRate(date(2024, 1, 5), "USD", "CAD", D("1.4"))]
+    sources = [Source("c.csv", 2), Source("c.csv", 3)]
+    with pytest.raises(InputError, match=r"c\.csv:3 field 'rate'.*row c\.csv:2 of this import"):
+        store.import_fx(rows, file_name="c.csv", sources=sources)
+    assert store.fx_rates() == []
+
+
+def test_interrupted_fx_import_leaves_the_store_unchanged(
+    store: Store,
+    snapshot: TakeSnapshot,
+    fail_on_insert: FailOnInsert,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store.import_fx(RATES[:1], file_name="a.csv")
+    before = snapshot(store)
+    monkeypatch.setattr(store_module, "_INSERT_CHUNK", 2)
+    fail_on_insert(store, "fx_rates", 2)
+    with pytest.raises(RuntimeError, match="injected"):
+        store.import_fx(RATES[1:], file_name="b.csv")
+    assert snapshot(store) == before
+
+
+def test_deleting_a_household_keeps_the_shared_rates(store: Store) -> None:
+    store.save_household("h", "id = 'h'")
+    store.import_fx(RATES, file_name="fx.csv")
+    store.delete_household("h")
+    assert store.household_ids() == [] and len(store.fx_rates()) == 4
+
+
+# -- several calls, one transaction -------------------------------------------------------
+
+
+def test_atomic_commits_every_call_together_and_reads_its_own_writes(store: Store) -> None:
+    with store.atomic() as tx:
+        tx.save_household("h", "id = 'h'")
+        result = tx.import_transactions("h", journal(), file_name="broker.csv",
+                                        file_sha256="x")
+        assert tx.next_seq("h") == len(journal())  # the block sees its own rows
+        tx.save_carryforwards("h", [CarryforwardRow("kim", 2024, D(1), D(2))])
+        with tx.atomic() as inner:  # joins the same transaction
+            inner.import_fx(RATES[:1], file_name="fx.csv")
+    assert result.added == len(journal())
+    assert store.transactions("h") == journal()
+    assert store.carryforwards("h") == [CarryforwardRow("kim", 2024, D(1), D(2))]
+    assert store.fx_rates() == RATES[:1]
+
+
+def test_an_exception_in_an_atomic_block_rolls_back_every_call(
+    store: Store, snapshot: TakeSnapshot
+) -> None:
+    store.save_household("h", "id = 'h'")
+    before = snapshot(store)
+    with pytest.raises(ZeroDivisionError), store.atomic() as tx:
+        tx.import_transactions("h", journal(), file_name="broker.csv", file_sha256="x")
+        tx.save_book("h", Book(date(2024, 1, 1), (lot(1),), (), ()))
+        tx.import_fx(RATES, file_name="fx.csv")
+        tx.save_carryforwards("h", [CarryforwardRow("kim", 2024, D(1), D(2))])
+        _ = 1 / 0  # a failure after every write, as a replay that fails would be
+    assert snapshot(store) == before
+    assert store.transactions("h") == [] and store.fx_rates() == []
+
+
+def test_a_store_left_by_its_atomic_block_is_not_used_again(store: Store) -> None:
+    with store.atomic() as tx:
+        tx.save_household("h", "id = 'h'")
+    tx.close()  # does not close the store that began it
+    assert store.household_ids() == ["h"]
+    with pytest.raises(sa.exc.ResourceClosedError):
+        tx.household_ids()
+
+
+def test_two_imports_into_one_household_at_once_run_one_after_the_other(target: Target) -> None:
+    """Each import numbers its rows from the next seq it reads inside its block.  The second
+    block waits for the first (PostgreSQL: the household's lock, taken first; SQLite: BEGIN
+    IMMEDIATE), so it reads the seq after the first block's rows, not before them."""
+    rows = journal()
+    first, second = rows[:2], rows[2:]
+
+    def numbered(batch: list[Transaction], start: int) -> list[Transaction]:
+        return [replace(txn, seq=start + i) for i, txn in enumerate(batch)]
+
+    with target.open() as one, target.open() as other:
+        one.save_household("h", "id = 'h'")
+        failures: list[BaseException] = []
+
+        def import_second() -> None:
+            try:
+                with other.atomic("h") as tx:
+                    tx.import_transactions("h", numbered(second, tx.next_seq("h")),
+                                           file_name="b.csv", file_sha256="b")
+            except BaseException as exc:
+                failures.append(exc)
+
+        with one.atomic("h") as tx:
+            start = tx.next_seq("h")
+            thread = threading.Thread(target=import_second)
+            thread.start()
+            if target.engine == "postgresql":
+                wait_for_a_waiting_advisory_lock(one)
+            tx.import_transactions("h", numbered(first, start), file_name="a.csv",
+                                   file_sha256="a")
+        thread.join()
+        assert failures == []
+        stored = one.transactions("h")
+    assert [(t.id, t.seq) for t in stored] == [(t.id, i) for i, t in enumerate(rows)]
+
+
+def wait_for_a_waiting_advisory_lock(store: Store) -> None:
+    """Return once some session waits for an advisory lock (polled, not timed)."""
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    for _ in range(1000):
+        with store.engine.connect() as conn:
+            if conn.execute(waiting).scalar_one():
+                return
+        time.sleep(0.01)
+    pytest.fail("the second import never waited for the household's lock")
 
 
 # -- book snapshot ------------------------------------------------------------------------

@@ -2,9 +2,16 @@
 
 Every reporting command works both ways:
 
-* statelessly on files: ``--household H.toml --transactions T.csv [--prices P.csv]``;
+* statelessly on files: ``--household H.toml --transactions T.csv [--prices P.csv]
+  [--fx F.csv]``;
 * on the store (SQLite by default, or ``--db PATH`` / ``--db URL`` / ``LOTWISE_DB``),
-  choosing the household with ``--household-id`` when the store holds more than one.
+  choosing the household with ``--household-id`` when the store holds more than one.  The
+  FX rates are the store's (``lotwise import fx``), unless ``--fx F.csv`` gives a file to
+  use instead.
+
+A message about a missing rate says where to add it: to the ``--fx`` file, named by its
+path, or to a file imported into the store (:data:`STORED_RATES`): each table carries its
+:class:`~lotwise.fx.RatesOrigin`.
 
 The as-of date defaults to today; this module is the only place that asks the clock.
 """
@@ -16,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from lotwise.errors import InputError, Source
-from lotwise.fx import FxTable
+from lotwise.fx import FxTable, RatesOrigin
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
@@ -26,9 +33,19 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan.money import BaseView, in_base_currency
 from lotwise.store import Store, default_store_url
 
+#: Rates imported into the store with ``lotwise import fx``.
+STORED_RATES = RatesOrigin(
+    "the store's FX rates", "an FX rates file and import it with `lotwise import fx FILE`"
+)
+
 
 def today() -> date:
     return date.today()
+
+
+def stored_rates(store: Store) -> FxTable:
+    """Every FX rate in the store, as a table whose missing rates say to import them."""
+    return FxTable(store.fx_rates(), origin=STORED_RATES)
 
 
 def store_url(db: str | None) -> str:
@@ -51,7 +68,8 @@ class Context:
     fx: FxTable | None = None
 
     def in_base_currency(self) -> BaseView:
-        """The book and today's prices in the household's base currency (with ``--fx``)."""
+        """The book and the as-of day's prices in the household's base currency, at the
+        rates of ``fx``."""
         return in_base_currency(self.household, self.book, self.prices, self.fx, self.as_of)
 
 
@@ -120,4 +138,6 @@ def load_context(
         txns = store.transactions(hid)
         symbols = set(hh.securities)
         table = PriceTable(store.prices(symbols))
+        if rates is None:
+            rates = stored_rates(store)
     return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates), rates)

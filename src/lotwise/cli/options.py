@@ -17,7 +17,8 @@ TransactionsOpt = Annotated[
 PricesOpt = Annotated[Path | None, typer.Option("--prices", help="Prices CSV (with --household).")]
 FxOpt = Annotated[
     Path | None,
-    typer.Option("--fx", help="FX rates CSV (date,base,quote,rate) for rows in other currencies."),
+    typer.Option("--fx", help="FX rates CSV (date,base,quote,rate) for rows in other currencies "
+                              "(on the store: instead of the rates imported with `import fx`)."),
 ]
 DbOpt = Annotated[
     str | None,

@@ -20,8 +20,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from lotwise.errors import InputError, Problem
-from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable
+from lotwise.errors import InputError, Problem, Source
+from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable, RatesOrigin
 from lotwise.io.household_toml import read_text
 from lotwise.io.prices_csv import RowCells, read_table
 
@@ -34,20 +34,39 @@ def read_fx(path: str | os.PathLike[str], *, today: date) -> list[FxRate]:
     return parse_fx(read_text(path), str(path), today=today)
 
 
+def read_fx_with_sources(
+    path: str | os.PathLike[str], *, today: date
+) -> tuple[list[FxRate], list[Source]]:
+    """Read an FX rates CSV file, with where each rate was read (its file and row), for
+    problems found later, such as a rate that disagrees with one in the store."""
+    return parse_fx_with_sources(read_text(path), str(path), today=today)
+
+
 def load_fx_table(
     path: str | os.PathLike[str], *, today: date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
 ) -> FxTable:
-    """Read an FX rates file into an :class:`~lotwise.fx.FxTable`."""
-    return FxTable(read_fx(path, today=today), max_age_days=max_age_days, source=str(path))
+    """Read an FX rates file into an :class:`~lotwise.fx.FxTable` whose messages about a
+    missing rate name the file."""
+    return FxTable(read_fx(path, today=today), max_age_days=max_age_days,
+                   origin=RatesOrigin.file(str(path)))
 
 
 def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:
     """Parse FX rates CSV ``text``; ``source_name`` names the file in problems."""
+    return parse_fx_with_sources(text, source_name, today=today)[0]
+
+
+def parse_fx_with_sources(
+    text: str, source_name: str, *, today: date
+) -> tuple[list[FxRate], list[Source]]:
+    """Parse FX rates CSV ``text``: the rates in file order (a repeated row once) and,
+    parallel to them, the row each was read from."""
     problems: list[Problem] = []
     rows = read_table(text, source_name, problems, required=FX_COLUMNS)
     if rows is None:
         raise InputError(problems)
     rates: list[FxRate] = []
+    sources: list[Source] = []
     first: dict[tuple[date, str, str], tuple[Decimal, int]] = {}
     for row in rows:
         cells = RowCells(row, source_name, problems)
@@ -88,6 +107,7 @@ def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:
             continue
         first[key] = (rate, row.row)
         rates.append(FxRate(day, base, quote, rate))
+        sources.append(Source(source_name, row.row))
     if problems:
         raise InputError(problems)
-    return rates
+    return rates, sources

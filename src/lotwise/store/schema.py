@@ -28,6 +28,7 @@ Tables (keys in brackets)
     ``imports`` [id]: one row per import batch that added rows.
     ``transactions`` [household_id, id]: the journal; unique (household_id, seq).
     ``prices`` [symbol, date]: closing prices, shared by all households.
+    ``fx_rates`` [base, quote, date]: exchange rates, shared by all households.
     ``book_snapshots`` [household_id], ``lots``, ``disposals``, ``wash_sales``
     [household_id, position]: the last saved replay, derived data for SQL users.
     ``carryforwards`` [household_id, tax_unit, year]: capital-loss carryforwards.
@@ -121,8 +122,8 @@ imports = sa.Table(
     "imports",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.Text, nullable=False),  # "transactions" or "prices"
-    _id("household_id", nullable=True),  # None for prices, which all households share
+    sa.Column("kind", sa.Text, nullable=False),  # "transactions", "prices" or "fx"
+    _id("household_id", nullable=True),  # None for prices and rates, which all households share
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("file_sha256", sa.Text, nullable=True),
     sa.Column("added", sa.Integer, nullable=False),
@@ -178,6 +179,22 @@ prices = sa.Table(
         nullable=False,
     ),
     sa.Index("ix_prices_date", "date"),
+)
+
+# Migration 0003: one unit of ``base`` is worth ``rate`` units of ``quote`` on ``date``.
+fx_rates = sa.Table(
+    "fx_rates",
+    metadata,
+    sa.Column("base", sa.Text, primary_key=True),
+    sa.Column("quote", sa.Text, primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True),
+    sa.Column("rate", ExactDecimal, nullable=False),
+    sa.Column(
+        "import_id",
+        sa.Integer,
+        sa.ForeignKey("imports.id", name="fk_fx_rates_import_id"),
+        nullable=False,
+    ),
 )
 
 book_snapshots = sa.Table(

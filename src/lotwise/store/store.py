@@ -1,11 +1,12 @@
-"""The store: a household's journal, prices and derived book in SQLite or PostgreSQL.
+"""The store: households' journals, prices, FX rates and derived books, SQLite or PostgreSQL.
 
 :class:`Store` is a thin layer over SQLAlchemy Core.  Every public method is one database
-transaction, so each either happens completely or not at all.  What is stored:
+transaction, so each either happens completely or not at all; :meth:`Store.atomic` makes
+several calls one transaction.  What is stored:
 
 * the household definition, as its TOML text, verbatim;
-* the journal (:class:`~lotwise.model.transactions.Transaction`) and prices: the inputs,
-  the book of record's source of truth;
+* the journal (:class:`~lotwise.model.transactions.Transaction`), prices and FX rates
+  (:class:`~lotwise.fx.FxRate`): the inputs, the book of record's source of truth;
 * the replayed book (open lots, disposals, wash sales), capital-loss carryforwards and the
   plan log: derived or decided data kept for reports, SQL users and audit.
 
@@ -21,8 +22,8 @@ Idempotent imports
 
     Importing the same file twice therefore adds nothing the second time, and a batch
     that adds nothing writes nothing at all (not even an ``imports`` row).  Decimals are
-    compared by value, so ``1.0`` and ``1.00`` are the same content.  Prices work the
-    same way, keyed by ``(symbol, date)``.
+    compared by value, so ``1.0`` and ``1.00`` are the same content.  Prices and FX rates
+    work the same way, keyed by ``(symbol, date)`` and ``(base, quote, date)``.
 
     Worked example: ``a.csv`` holds rows ``t1, t2``; importing it gives ``added=2``.
     ``b.csv`` holds ``t2, t3`` with ``t2`` unchanged: ``added=1, skipped=1``.  ``c.csv``
@@ -40,6 +41,12 @@ Atomicity
     the first INSERT), which serialises writers the same way; reads run in deferred
     transactions and, with write-ahead logging, do not block writers.
 
+    Work that spans several calls, such as importing a file and saving the book replayed
+    from the journal it completes, runs inside ``with store.atomic() as tx:``: every call
+    on ``tx`` uses one connection and one transaction, reads see the block's own writes,
+    and an exception anywhere in the block (a replay that fails, say) rolls all of it
+    back.
+
 Ordering
     ``seq`` orders same-day rows (replay sorts by ``(date, seq)``) and is unique within a
     household.  A reader numbering a new file's rows should start at :meth:`Store.next_seq`;
@@ -50,8 +57,8 @@ Clock
     :meth:`Store.open`, defaulting to the UTC wall clock, or from an explicit argument.
     Nothing else in the store depends on the time.
 
-The store depends on :mod:`lotwise.model` only; :class:`~lotwise.ledger.book.Book` is
-used as an annotation and read through its attributes.
+The store depends on :mod:`lotwise.model` and :class:`lotwise.fx.FxRate` only;
+:class:`~lotwise.ledger.book.Book` is used as an annotation and read through its attributes.
 """
 
 from __future__ import annotations
@@ -62,19 +69,20 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import fields
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import platformdirs
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from lotwise.errors import InputError, Problem, Source
+from lotwise.fx import FxRate
 from lotwise.model.lots import Disposal, OpenLot, Term, WashSale
 from lotwise.model.transactions import Action, LotPick, Price, Transaction
 from lotwise.store import migrate
@@ -233,6 +241,31 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
+
+    @contextmanager
+    def atomic(self, household_id: str | None = None) -> Iterator[Store]:
+        """The store inside one database transaction, for work that spans several calls.
+
+        Every method of the store yielded runs on the same connection and transaction: its
+        reads see the block's own writes, the transaction commits when the block ends, and
+        an exception anywhere in the block rolls back everything the block wrote::
+
+            with store.atomic(household_id) as tx:
+                rows = read_rows(seq_start=tx.next_seq(household_id))
+                tx.import_transactions(household_id, rows, file_name=..., file_sha256=...)
+                tx.save_book(household_id, replay(household, tx.transactions(household_id)))
+
+        It is a write transaction from the start (``BEGIN IMMEDIATE`` on SQLite, which
+        lets one writer in at a time).  On PostgreSQL, naming ``household_id`` takes that
+        household's writers' lock first, so that what the block reads of the household
+        (its next ``seq``, its journal) cannot change before the block has written.  The
+        store yielded is only valid inside the block; ``atomic()`` on it joins the same
+        transaction.
+        """
+        with self._write() as conn:
+            if household_id is not None:
+                self._lock(conn, f"household:{household_id}")
+            yield _InTransaction(self, conn)
 
     # -- households ---------------------------------------------------------------------
 
@@ -405,7 +438,7 @@ class Store:
                     "number a new file's rows from Store.next_seq()"
                 )
 
-    # -- prices -------------------------------------------------------------------------
+    # -- prices and FX rates -------------------------------------------------------------
 
     def import_prices(
         self,
@@ -423,63 +456,10 @@ class Store:
         a different value raises :class:`~lotwise.errors.InputError`, and nothing is
         written.
         """
-        if sources is not None and len(sources) != len(prices):
-            raise ValueError(f"got {len(sources)} sources for {len(prices)} prices")
-        where = list(sources) if sources is not None else [Source(file_name)] * len(prices)
-        pr = t.prices
-        with self._write() as conn:
-            self._lock(conn, "prices")
-            stored = self._stored_prices(conn, {(p.symbol, p.date) for p in prices})
-            problems: list[Problem] = []
-            seen: dict[tuple[str, date], tuple[Price, Source]] = {}
-            new: list[Price] = []
-            skipped = 0
-            for price, source in zip(prices, where, strict=True):
-                key = (price.symbol, price.date)
-                earlier = seen.get(key)
-                previous = earlier[0].price if earlier is not None else stored.get(key)
-                if previous is None:
-                    new.append(price)
-                elif previous == price.price:
-                    skipped += 1
-                else:
-                    origin = (
-                        f"row {earlier[1]} of this import"
-                        if earlier is not None
-                        else "the store, from an earlier import"
-                    )
-                    problems.append(
-                        Problem(
-                            source,
-                            "price",
-                            f"the price of {price.symbol} on {price.date.isoformat()} is "
-                            f"{price.price} here but {previous} in {origin}",
-                            "correct the price in this row, or remove the row if the other "
-                            "price is right",
-                        )
-                    )
-                seen.setdefault(key, (price, source))
-            if problems:
-                raise InputError(problems)
-            if not new:
-                return ImportResult(added=0, skipped=skipped, import_id=None)
-            import_id = self._record_import(
-                conn,
-                kind="prices",
-                household_id=None,
-                file_name=file_name,
-                file_sha256=file_sha256,
-                added=len(new),
-                skipped=skipped,
-                imported_at=imported_at,
-            )
-            rows = [
-                {"symbol": p.symbol, "date": p.date, "price": p.price, "import_id": import_id}
-                for p in new
-            ]
-            for chunk in _chunks(rows, _INSERT_CHUNK):
-                conn.execute(pr.insert(), chunk)
-        return ImportResult(added=len(new), skipped=skipped, import_id=import_id)
+        return self._import_series(
+            _PRICES, prices, file_name=file_name, sources=sources, file_sha256=file_sha256,
+            imported_at=imported_at,
+        )
 
     def prices(
         self,
@@ -503,23 +483,125 @@ class Store:
         with self._read() as conn:
             return [Price(row.date, row.symbol, row.price) for row in conn.execute(query)]
 
-    def _stored_prices(
-        self, conn: sa.Connection, keys: set[tuple[str, date]]
-    ) -> dict[tuple[str, date], Decimal]:
-        pr = t.prices
-        found: dict[tuple[str, date], Decimal] = {}
-        by_symbol: dict[str, list[date]] = {}
-        for symbol, day in keys:
-            by_symbol.setdefault(symbol, []).append(day)
-        for symbol, days in sorted(by_symbol.items()):
-            for chunk in _chunks(sorted(days), _LOOKUP_CHUNK):
-                rows = conn.execute(
-                    sa.select(pr.c.date, pr.c.price).where(
-                        pr.c.symbol == symbol, pr.c.date.in_(chunk)
+    def import_fx(
+        self,
+        rates: Sequence[FxRate],
+        *,
+        file_name: str,
+        sources: Sequence[Source] | None = None,
+        file_sha256: str | None = None,
+        imported_at: datetime | None = None,
+    ) -> ImportResult:
+        """Add FX rates, atomically and idempotently, keyed by ``(base, quote, date)``.
+
+        Exactly as :meth:`import_prices`: a rate already stored (or earlier in the batch)
+        for the same pair and day with a different value raises
+        :class:`~lotwise.errors.InputError` naming the row and the field ``rate``, and
+        nothing is written.  ``USD,CAD`` and ``CAD,USD`` are different pairs.
+        """
+        return self._import_series(
+            _FX_RATES, rates, file_name=file_name, sources=sources, file_sha256=file_sha256,
+            imported_at=imported_at,
+        )
+
+    def fx_rates(self, start: date | None = None, end: date | None = None) -> list[FxRate]:
+        """Stored FX rates, optionally of dates ``start..end`` inclusive, ordered by date,
+        base and quote."""
+        fx = t.fx_rates
+        query = sa.select(fx.c.date, fx.c.base, fx.c.quote, fx.c.rate).order_by(
+            fx.c.date, fx.c.base, fx.c.quote
+        )
+        if start is not None:
+            query = query.where(fx.c.date >= start)
+        if end is not None:
+            query = query.where(fx.c.date <= end)
+        with self._read() as conn:
+            return [FxRate(r.date, r.base, r.quote, r.rate) for r in conn.execute(query)]
+
+    def _import_series(
+        self,
+        series: _Series[_T],
+        items: Sequence[_T],
+        *,
+        file_name: str,
+        sources: Sequence[Source] | None,
+        file_sha256: str | None,
+        imported_at: datetime | None,
+    ) -> ImportResult:
+        """Import dated values shared by all households (prices, rates): see the module
+        docstring.  A value stored or earlier in the batch under the same key with another
+        value is a problem of the row; every problem is reported at once."""
+        if sources is not None and len(sources) != len(items):
+            raise ValueError(f"got {len(sources)} sources for {len(items)} {series.kind}")
+        where = list(sources) if sources is not None else [Source(file_name)] * len(items)
+        with self._write() as conn:
+            self._lock(conn, series.kind)
+            stored = self._stored_values(conn, series, {series.key_of(i) for i in items})
+            problems: list[Problem] = []
+            seen: dict[tuple[Any, ...], tuple[Decimal, Source]] = {}
+            new: list[_T] = []
+            skipped = 0
+            for item, source in zip(items, where, strict=True):
+                key, value = series.key_of(item), series.value_of(item)
+                earlier = seen.get(key)
+                previous = earlier[0] if earlier is not None else stored.get(key)
+                if previous is None:
+                    new.append(item)
+                elif previous == value:
+                    skipped += 1
+                else:
+                    origin = (
+                        f"row {earlier[1]} of this import"
+                        if earlier is not None
+                        else "the store, from an earlier import"
                     )
-                )
-                for row in rows:
-                    found[(symbol, row.date)] = row.price
+                    problems.append(
+                        Problem(
+                            source,
+                            series.value,
+                            f"{series.describe(item)} is {value} here but {previous} in {origin}",
+                            f"correct the {series.value} in this row, or remove the row if the "
+                            f"other {series.value} is right",
+                        )
+                    )
+                seen.setdefault(key, (value, source))
+            if problems:
+                raise InputError(problems)
+            if not new:
+                return ImportResult(added=0, skipped=skipped, import_id=None)
+            import_id = self._record_import(
+                conn,
+                kind=series.kind,
+                household_id=None,
+                file_name=file_name,
+                file_sha256=file_sha256,
+                added=len(new),
+                skipped=skipped,
+                imported_at=imported_at,
+            )
+            rows = [series.row(item, import_id) for item in new]
+            for chunk in _chunks(rows, _INSERT_CHUNK):
+                conn.execute(series.table.insert(), chunk)
+        return ImportResult(added=len(new), skipped=skipped, import_id=import_id)
+
+    @staticmethod
+    def _stored_values(
+        conn: sa.Connection, series: _Series[_T], keys: set[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], Decimal]:
+        """The stored values of ``keys``, looked up by everything but the date, then by
+        chunks of dates."""
+        table = series.table
+        *fixed, day = (table.c[name] for name in series.keys)
+        by_prefix: dict[tuple[Any, ...], list[date]] = {}
+        for key in keys:
+            by_prefix.setdefault(key[:-1], []).append(key[-1])
+        found: dict[tuple[Any, ...], Decimal] = {}
+        for prefix, days in sorted(by_prefix.items()):
+            same = [column == part for column, part in zip(fixed, prefix, strict=True)]
+            for chunk in _chunks(sorted(days), _LOOKUP_CHUNK):
+                query = sa.select(day, table.c[series.value]).where(*same, day.in_(chunk))
+                for row in conn.execute(query):
+                    found[(*prefix, row[0])] = row[1]
         return found
 
     # -- derived book -------------------------------------------------------------------
@@ -732,6 +814,64 @@ class Store:
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
+
+
+class _InTransaction(Store):
+    """The store inside :meth:`Store.atomic`: every method runs on one open connection, in
+    the transaction the block began."""
+
+    def __init__(self, outer: Store, conn: sa.Connection) -> None:
+        super().__init__(outer.engine, schema=outer.schema, clock=outer._clock)
+        self._conn = conn
+
+    def _read(self) -> AbstractContextManager[sa.Connection]:
+        return nullcontext(self._conn)
+
+    def _write(self) -> AbstractContextManager[sa.Connection]:
+        return nullcontext(self._conn)
+
+    def close(self) -> None:
+        """Nothing to release: the store that began the transaction owns the engine."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Series(Generic[_T]):
+    """A table of dated values that all households share, as :meth:`Store._import_series`
+    sees it: its key columns (the date last) and the column of the value."""
+
+    kind: str  # the ``imports.kind`` of its imports, and the name of its writers' lock
+    table: sa.Table
+    keys: tuple[str, ...]
+    value: str  # the value's column, and the field a problem names
+    key_of: Callable[[_T], tuple[Any, ...]]
+    value_of: Callable[[_T], Decimal]
+    describe: Callable[[_T], str]  # "the price of VTI on 2024-01-02", for problems
+
+    def row(self, item: _T, import_id: int) -> dict[str, Any]:
+        values: dict[str, Any] = dict(zip(self.keys, self.key_of(item), strict=True))
+        values[self.value] = self.value_of(item)
+        values["import_id"] = import_id
+        return values
+
+
+_PRICES: _Series[Price] = _Series(
+    kind="prices",
+    table=t.prices,
+    keys=("symbol", "date"),
+    value="price",
+    key_of=lambda p: (p.symbol, p.date),
+    value_of=lambda p: p.price,
+    describe=lambda p: f"the price of {p.symbol} on {p.date.isoformat()}",
+)
+_FX_RATES: _Series[FxRate] = _Series(
+    kind="fx",
+    table=t.fx_rates,
+    keys=("base", "quote", "date"),
+    value="rate",
+    key_of=lambda r: (r.base, r.quote, r.date),
+    value_of=lambda r: r.rate,
+    describe=lambda r: f"the {r.base}/{r.quote} rate on {r.date.isoformat()}",
+)
 
 
 # -- engine set-up ----------------------------------------------------------------------

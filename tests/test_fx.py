@@ -139,6 +139,55 @@ def test_a_missing_rate_names_the_row_the_date_and_the_pair() -> None:
         replay(HH, rows)
 
 
+def test_a_missing_rate_says_how_old_a_rate_may_be_and_why(tmp_path: Path) -> None:
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))], max_age_days=3)
+    with pytest.raises(MissingRateError) as caught:
+        table.rate("USD", "CAD", date(2024, 3, 11))
+    assert str(caught.value) == ("no USD/CAD rate for 2024-03-11 or the 3 days before it; the "
+                                 "latest earlier rate is of 2024-03-01, 10 days before")
+    assert caught.value.why.startswith("a rate more than 3 days old is not used")
+    assert table.origin is RATES_FILE
+    path = tmp_path / "rates.csv"
+    path.write_text("date,base,quote,rate\n2024-03-01,USD,CAD,1.3576\n", encoding="utf-8")
+    assert load_fx_table(path, today=TODAY).origin == RatesOrigin(str(path), str(path))
+
+
+def test_a_missing_rate_of_a_row_names_the_rates_file() -> None:
+    rows = journal("2024-04-15 usd buy VTI 10 @260")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))],
+                    origin=RatesOrigin.file("rates/fx.csv"))
+    with pytest.raises(InputError) as caught:
+        replay(HH, rows, fx=table)
+    (problem,) = caught.value.problems
+    assert problem.message.endswith(
+        "in rates/fx.csv (its latest earlier USD/CAD rate is of 2024-03-01)")
+    assert "to rates/fx.csv" in problem.fix and "more than 7 days old is not used" in problem.fix
+
+
+def test_a_missing_rate_of_a_rows_cash_names_the_rates_file_and_not_the_rows_fx_rate() -> None:
+    # XIC is in Canadian dollars; the US-dollar account paid for it in US dollars, at the
+    # table's rate of the day whatever fx= says (that column is the rate into the tax currency)
+    rows = journal("2024-04-15 usd buy XIC 10 @30 fx=1")
+    table = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576"))],
+                    origin=RatesOrigin.file("rates/fx.csv"))
+    with pytest.raises(InputError) as caught:
+        in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"}, table)
+    (problem,) = caught.value.problems
+    assert problem.field == "currency"
+    assert problem.message == (
+        "no CAD/USD rate for 2024-04-15: this buy is in CAD and its account keeps its cash in "
+        "USD, in rates/fx.csv (its latest earlier CAD/USD rate is of 2024-03-01)")
+    assert problem.fix.startswith("add a row 2024-04-15,CAD,USD,<rate> to rates/fx.csv; a rate "
+                                  "more than 7 days old is not used")
+    assert "fx_rate" not in problem.fix
+    with pytest.raises(InputError) as caught:
+        in_account_currency(HH, rows, {"usd": "CAD", "cash": "CAD"}, None)
+    (problem,) = caught.value.problems
+    assert "no FX rates file was given" in problem.message
+    assert problem.fix == ("add a row 2024-04-15,CAD,USD,<rate> to an FX rates file and give it "
+                           "with --fx")
+
+
 def test_a_missing_rate_says_where_the_tables_rates_come_from() -> None:
     rows = journal("""
         2024-03-01 usd buy VTI 10 @250
@@ -152,8 +201,9 @@ def test_a_missing_rate_says_where_the_tables_rates_come_from() -> None:
     assert problem.message.endswith(
         "owner's tax currency is CAD, in the rates of the back office (its latest earlier "
         "USD/CAD rate is of 2024-02-01)")
-    assert problem.fix == ("add a row 2024-03-01,USD,CAD,<rate> to the back office's rates "
-                           "sheet, or give this row an fx_rate")
+    assert problem.fix.startswith("add a row 2024-03-01,USD,CAD,<rate> to the back office's "
+                                  "rates sheet, or give this row an fx_rate; a rate more than "
+                                  "7 days old is not used")
     with pytest.raises(MissingRateError) as missing:
         table.rate("CAD", "USD", FRIDAY)
     assert missing.value.origin is elsewhere

@@ -25,9 +25,12 @@ no more than ``max_age_days`` (default 7) before it, as central banks publish on
 business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
 No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
 missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
-date and the pair.  A table knows where its rates came from (:class:`RatesOrigin`: a file
-given with ``--fx``, by default, or the store), so that the message says where to add
-the rate that is missing.
+date, the pair and where the rates come from: a table knows its :class:`RatesOrigin` (the
+file given with ``--fx``, or the store), so that the message says where to add the rate
+that is missing.  An older rate is never used: seven days bridge any weekend and holiday
+run, and beyond them a rate no longer says what a dollar was worth that day (ITA s.261(1):
+the Bank of Canada's rate for the day or, when it quotes none, for the closest preceding
+day).
 
 Example: a Canadian resident buys 10 VTI at US$250.00 with US$1.00 fees on 2024-03-01
 (USD/CAD 1.3576) and sells them at US$260.00 on 2024-09-03 (USD/CAD 1.3530).  The cost is
@@ -77,13 +80,19 @@ class RatesOrigin:
     name: str
     add_to: str
 
+    @classmethod
+    def file(cls, path: str) -> RatesOrigin:
+        """The rates of the file ``path``, named by its path."""
+        return cls(path, path)
 
-#: Rates read from a file given on the command line with ``--fx``.
+
+#: Rates read from a file given on the command line with ``--fx``, when its path is unknown.
 RATES_FILE = RatesOrigin("the FX rates file", "the FX rates file (--fx)")
 
 
 class MissingRateError(LookupError):
-    """No ``base``/``quote`` rate on or shortly before ``day`` in a table from ``origin``."""
+    """No ``base``/``quote`` rate on ``day`` or in the ``max_age_days`` before it, in a table
+    from ``origin``."""
 
     def __init__(
         self,
@@ -92,16 +101,26 @@ class MissingRateError(LookupError):
         day: date,
         latest: date | None,
         origin: RatesOrigin = RATES_FILE,
+        max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ) -> None:
         self.base = base
         self.quote = quote
         self.day = day
         self.latest = latest
         self.origin = origin
+        self.max_age_days = max_age_days
         when = (
-            f"; the latest earlier rate is of {latest.isoformat()}" if latest is not None else ""
+            f"; the latest earlier rate is of {latest.isoformat()}, "
+            f"{(day - latest).days} days before" if latest is not None else ""
         )
-        super().__init__(f"no {base}/{quote} rate for {day.isoformat()}{when}")
+        super().__init__(f"no {base}/{quote} rate for {day.isoformat()} or the "
+                         f"{max_age_days} days before it{when}")
+
+    @property
+    def why(self) -> str:
+        """Why an older rate is not used, for the fix of a message."""
+        return (f"a rate more than {self.max_age_days} days old is not used: that bridges "
+                "weekends and bank holidays, and an older rate would misstate the day's value")
 
 
 class FxTable:
@@ -161,7 +180,7 @@ class FxTable:
             (d for d in (self._latest((base, quote), day), self._latest((quote, base), day)) if d),
             default=None,
         )
-        raise MissingRateError(base, quote, day, latest, self.origin)
+        raise MissingRateError(base, quote, day, latest, self.origin, self._max_age.days)
 
     def _lookup(self, pair: tuple[str, str], day: date) -> tuple[Decimal, date] | None:
         days = self._dates.get(pair)
@@ -255,13 +274,12 @@ def _convert(
         rate = txn.fx_rate if rated_row else None
         if rate is None:
             if fx is None:
-                problems.append(_missing(txn, own, target, None, why, rated_row, None))
+                problems.append(_missing(txn, own, target, None, why, rated_row))
                 continue
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
-                problems.append(_missing(txn, own, target, exc.latest, why, rated_row,
-                                         fx.origin))
+                problems.append(_missing(txn, own, target, exc, why, rated_row))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -285,24 +303,32 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 
 def _missing(
-    txn: Transaction, own: str, target: str, latest: date | None, why: str, rated: bool,
-    origin: RatesOrigin | None,
+    txn: Transaction, own: str, target: str, missing: MissingRateError | None, why: str,
+    rated: bool,
 ) -> Problem:
-    """The problem of a row without a rate; ``origin`` is ``None`` when no table was given."""
+    """The problem of a row without a rate; ``missing`` is ``None`` without a rates table.
+
+    ``why`` says what the row is converted into; a row outside the ``rated`` accounts is
+    converted at the table's rate whatever its ``fx_rate`` says, so its fix is the table.
+    """
     day = txn.date.isoformat()
     source = txn.source or Source(f"transaction {txn.id}")
-    where = (
-        "and no FX rates file was given"
-        if origin is None
-        else f"in {origin.name}"
-        + (f" (its latest earlier {own}/{target} rate is of {latest.isoformat()})" if latest
-           else "")
-    )
+    or_row = ", or give this row an fx_rate" if rated else ""
+    if missing is None:
+        where = "and no FX rates file was given"
+        fix = (f"add a row {day},{own},{target},<rate> to an FX rates file and give it with "
+               f"--fx{or_row}")
+    else:
+        where = f"in {missing.origin.name}"
+        if missing.latest is not None:
+            where += (f" (its latest earlier {own}/{target} rate is of "
+                      f"{missing.latest.isoformat()})")
+        fix = (f"add a row {day},{own},{target},<rate> to {missing.origin.add_to}{or_row}; "
+               f"{missing.why}")
     return Problem(
         source,
         "fx_rate" if rated else "currency",
         f"no {own}/{target} rate for {day}: this {txn.action.value} is in {own} and {why} "
         f"{target}, {where}",
-        f"add a row {day},{own},{target},<rate> to {(origin or RATES_FILE).add_to}"
-        + (", or give this row an fx_rate" if rated else ""),
+        fix,
     )

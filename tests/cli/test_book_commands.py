@@ -1,18 +1,174 @@
-"""`lotwise holdings` on files: a Canadian's US-dollar cash valued at the as-of day's rate."""
+"""`lotwise lots`, `gains` and `holdings`: user data printed literally, each regime's own
+words, amounts with their currency, Schedule 3 figures that add up, and a Canadian's
+US-dollar cash valued at the as-of day's rate."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from lotwise.cli import app
 from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
+from lotwise.cli.book_commands import schedule_3_sum
+from lotwise.io import example_dir
 
 runner = CliRunner()
+ROSE = "\N{ROSE}"
+LETTER_A = "\N{NEGATIVE SQUARED LATIN CAPITAL LETTER A}"
 
-HOUSEHOLD = """format_version = 1
+HOUSEHOLD = """\
+format_version = 1
+id = "[red]odd"
+base_currency = "CAD"
+
+[owners.rose]
+tax_residence = "CA"
+
+[owners.a]
+tax_residence = "CA"
+
+[accounts.rose_cash]
+owner = "rose"
+type = "non_registered"
+
+[accounts.a_cash]
+owner = "a"
+type = "non_registered"
+
+[securities.XIC]
+asset_class = "canada"
+
+[securities."[bold]X"]
+asset_class = "canada"
+
+[targets]
+canada = 1
+
+[tax.ca.rose]
+marginal_rate = 0.3
+
+[tax.ca.a]
+marginal_rate = 0.3
+"""
+TRANSACTIONS = """\
+date,account,action,symbol,quantity,price,fees,amount,lot,id,memo
+2025-01-02,rose_cash,deposit,,,,,10000,,,
+2025-01-02,rose_cash,buy,XIC,100,30,,,,B1,[bold]memo[/bold] :rose:
+2025-01-02,a_cash,deposit,,,,,10000,,,
+2025-01-02,a_cash,buy,[bold]X,100,30,,,,B2,
+2025-03-03,a_cash,sell,[bold]X,10,35,,,,S1,
+"""
+PRICES = "date,symbol,price\n2025-06-30,XIC,31\n2025-06-30,[bold]X,36\n"
+
+
+@pytest.fixture
+def odd(tmp_path: Path) -> list[str]:
+    files = {"h.toml": HOUSEHOLD, "t.csv": TRANSACTIONS, "p.csv": PRICES}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return ["--household", str(tmp_path / "h.toml"), "--transactions", str(tmp_path / "t.csv"),
+            "--prices", str(tmp_path / "p.csv")]
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def example(name: str) -> list[str]:
+    folder = example_dir(name)
+    args = ["--household", str(folder / "household.toml"),
+            "--transactions", str(folder / "transactions.csv"),
+            "--prices", str(folder / "prices.csv")]
+    return args + (["--fx", str(folder / "fx.csv")] if name != "us" else [])
+
+
+AS_OF = ("--as-of", "2025-06-30")
+
+
+@pytest.mark.parametrize("command", [("lots", *AS_OF), ("holdings", *AS_OF),
+                                     ("gains", "--year", "2025"),
+                                     ("tax", "--year", "2025", *AS_OF), ("drift", *AS_OF)])
+def test_ids_symbols_and_lot_names_are_printed_as_written(odd: list[str],
+                                                          command: tuple[str, ...]) -> None:
+    out = run(*command, *odd)
+    assert ROSE not in out and LETTER_A not in out
+    if command[0] == "lots":
+        assert "ACB:rose:XIC@rose_cash" in out and "ACB:a:[bold]X@a_cash" in out
+        assert "[red]odd" in out
+    if command[0] in ("holdings", "gains"):
+        assert "[bold]X" in out
+
+
+def test_canadian_lots_speak_of_acb_pools_and_superficial_losses() -> None:
+    out = run("lots", *example("ca"), "--as-of", "2026-11-20")
+    assert "ACB pool" in out and "superficial losses in ACB" in out and "ITA s.47" in out
+    assert "wash" not in out and "long term" not in out and "term" not in out
+
+
+def test_uk_lots_speak_of_holdings_without_a_holding_period() -> None:
+    out = run("lots", *example("uk"), "--as-of", "2026-11-20")
+    assert "section 104 holding" in out and "holding" in out
+    assert "wash" not in out and "long term" not in out and "ACB" not in out
+
+
+def test_us_lots_keep_their_terms_and_wash_adjustments() -> None:
+    out = run("lots", *example("us"), "--as-of", "2026-11-20")
+    assert "days to long term" in out and "wash adjustment" in out
+
+
+def test_lots_json_names_each_lots_regime() -> None:
+    data = json.loads(run("lots", *example("ca"), "--as-of", "2026-11-20", "--json"))
+    assert {lot["regime"] for lot in data["lots"]} == {"CA"}
+
+
+def test_holdings_say_the_currency_of_their_amounts() -> None:
+    out = run("holdings", *example("uk"), "--as-of", "2026-11-20")
+    assert "value GBP" in out and "basis GBP" in out and "unrealized GBP" in out
+    assert "Allocation against target" in out
+    data = json.loads(run("holdings", *example("ca"), "--as-of", "2026-11-20", "--json"))
+    assert data["currency"] == "CAD"
+
+
+@pytest.mark.parametrize("name", ["us", "ca", "uk"])
+def test_drift_shows_the_allocation_without_an_empty_holdings_table(name: str) -> None:
+    out = run("drift", *example(name), "--as-of", "2026-11-20")
+    currency = {"us": "USD", "ca": "CAD", "uk": "GBP"}[name]
+    assert "Holdings on" not in out and "symbol" not in out
+    assert "Allocation against target" in out and f"value {currency}" in out
+
+
+def test_a_gift_of_listed_shares_is_on_schedule_3_as_the_cra_form_has_it() -> None:
+    data = json.loads(run("gains", "--year", "2025", *example("ca"), "--json"))["schedule_3"]
+    (gift,) = [line for line in data["lines"] if line["kind"] == "donation"]
+    # the gain carried to Schedule 3 is the part not eligible for the zero rate: none
+    assert (gift["code"], gift["gain"], gift["zero_inclusion_gain"]) == ("T1170", "0.00",
+                                                                        "204.75")
+    claire = data["totals"]["claire"]
+    assert (claire["proceeds"], claire["acb"], claire["outlays"], claire["denied"],
+            claire["zero_inclusion_gain"], claire["gain"]) == (
+        "13953.60", "14183.23", "0.00", "370.28", "204.75", "-64.10")
+    (t1170,) = data["t1170"]
+    assert (t1170["capital_gain"], t1170["eligible_amount"]) == ("204.75", "1637.20")
+    out = run("gains", "--year", "2025", *example("ca"))
+    assert "Form T1170" in out and "ITA s.38(a.1)" in out
+    assert ("line 13199 proceeds 13953.60 - ACB 14183.23 - outlays 0.00 + superficial losses "
+            "denied 370.28") in out
+    assert "= line 13200 gain -64.10" in out
+
+
+def test_the_schedule_3_sum_leaves_out_what_is_zero() -> None:
+    totals = {"proceeds": "100.00", "acb": "80.00", "outlays": "1.00", "denied": "0.00",
+              "zero_inclusion_gain": "0.00", "gain": "19.00"}
+    assert schedule_3_sum("marc", totals) == (
+        "  marc: line 13199 proceeds 100.00 - ACB 80.00 - outlays 1.00 = line 13200 gain 19.00")
+
+
+USD_HOUSEHOLD = """format_version = 1
 id = "fx"
 name = "FX"
 base_currency = "CAD"
@@ -33,8 +189,8 @@ us = 1.0
 [tax.ca.a]
 marginal_rate = 0.5
 """
-FILES = {
-    "fxh.toml": HOUSEHOLD,
+USD_FILES = {
+    "fxh.toml": USD_HOUSEHOLD,
     "fx2.csv": "date,account,action,symbol,quantity,price,fees,amount,lot,id,memo\n"
                "2025-01-02,a_usd,deposit,,,,,10000,,,\n",
     "rates2.csv": "date,base,quote,rate\n2025-01-02,USD,CAD,1.40\n2025-06-02,USD,CAD,1.30\n",
@@ -43,7 +199,7 @@ FILES = {
 
 
 def files(folder: Path) -> list[str]:
-    for name, text in FILES.items():
+    for name, text in USD_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     return ["--household", str(folder / "fxh.toml"), "--transactions", str(folder / "fx2.csv"),
             "--fx", str(folder / "rates2.csv"), "--prices", str(folder / "pr2.csv"),
@@ -58,4 +214,3 @@ def test_us_dollars_deposited_at_1_40_are_held_at_1_30(tmp_path: Path) -> None:
     assert data["total"] == "13000.00"
     (cash,) = [c for c in data["classes"] if c["asset_class"] == "cash"]
     assert cash["value"] == "13000.00"
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal as D
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,14 @@ from typer.testing import CliRunner
 
 from lotwise.cli import app
 from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
-from lotwise.cli.context import STORED_RATES, restate_rate_problems
-from lotwise.errors import InputError, Problem, Source
-from lotwise.fx import RATES_FILE, MissingRateError
-from lotwise.io import example_dir
+from lotwise.cli.context import STORED_RATES
+from lotwise.errors import InputError, Source
+from lotwise.fx import FxRate, FxTable, MissingRateError
+from lotwise.io import example_dir, load_household
+from lotwise.ledger import replay
+from lotwise.model import Price
+from lotwise.model.prices import PriceTable
+from lotwise.plan.money import in_base_currency
 
 if TYPE_CHECKING:
     from tests.stores import Target
@@ -91,23 +96,19 @@ def test_a_plan_made_on_the_store_is_logged_with_the_inputs_of_the_files(target:
     assert [row["id"] for row in logged] == [plan["id"]]
 
 
-def test_only_the_planners_problems_about_a_stored_rate_are_restated() -> None:
-    stored = MissingRateError("USD", "CAD", date(2026, 11, 30), date(2026, 11, 20),
-                              STORED_RATES)
-    flagged = Problem(Source("--fx"), "rate", f"{stored} (the price of VTI is in USD)",
-                      "add a row 2026-11-30,USD,CAD,<rate> to the FX rates file")
-    other = Problem(Source("prices.csv", 3), "price", "a bad price", "correct it")
-    error = InputError([flagged, other])
-    error.__cause__ = stored
-    restated = restate_rate_problems(error)
-    assert restated.problems == (
-        Problem(Source("the store's FX rates"), "rate", flagged.message,
-                "add a row 2026-11-30,USD,CAD,<rate> to an FX rates file and import it with "
-                "`lotwise import fx FILE`"),
-        other,
-    )
-    from_file = InputError([flagged])
-    from_file.__cause__ = MissingRateError("USD", "CAD", date(2026, 11, 30), None, RATES_FILE)
-    assert restate_rate_problems(from_file) is from_file
-    no_cause = InputError([flagged])
-    assert restate_rate_problems(no_cause) is no_cause
+def test_the_planners_problem_about_a_stored_rate_names_the_store() -> None:
+    # The rates end on 2026-11-20; the plan day 2026-11-30 has none within a week.
+    household = load_household(example_dir("ca") / "household.toml")
+    rates = FxTable([FxRate(date(2026, 11, 20), "USD", "CAD", D("1.3676"))],
+                    origin=STORED_RATES)
+    prices = PriceTable([Price(date(2026, 11, 30), "VTI", D(300))])
+    with pytest.raises(InputError) as caught:
+        in_base_currency(household, replay(household, []), prices, rates, date(2026, 11, 30))
+    (problem,) = caught.value.problems
+    assert problem.source == Source("the store's FX rates") and problem.field == "rate"
+    assert problem.message.startswith("no USD/CAD rate for 2026-11-30 or the 7 days before it")
+    assert problem.fix.startswith(
+        "add a row 2026-11-30,USD,CAD,<rate> to an FX rates file and import it with "
+        "`lotwise import fx FILE`; a rate more than 7 days old is not used")
+    assert isinstance(caught.value.__cause__, MissingRateError)
+    assert caught.value.__cause__.origin is STORED_RATES

@@ -87,14 +87,23 @@ def test_a_household_with_every_key_round_trips_and_imports(target: Target) -> N
 def test_a_failure_after_the_rows_are_parsed_imports_nothing(
     target: Target, tmp_path: Path
 ) -> None:
+    # A [tax] value that does not read is refused when the household file is read, by init,
+    # before any import.
     bad = tmp_path / "household.toml"
     bad.write_text((FIXTURES / "every_key.toml").read_text().replace(
         "taxable_income = 52000", 'taxable_income = "a lot"'))
-    ok("init", bad, "--db", target.db)
+    code, out = run("init", bad, "--db", target.db)
+    assert code == 2 and "field 'tax.uk.olivia.taxable_income': 'a lot' is not a number" in out
+    # A journal whose last row needs a rate the store lacks (US dollars in a Canadian-dollar
+    # account) fails in the replay, after its rows were parsed and added.
+    ok("init", FIXTURES / "every_key.toml", "--db", target.db)
+    journal = tmp_path / "transactions.csv"
+    journal.write_text((FIXTURES / "every_key.csv").read_text()
+                       + "2025-06-03,claire_cash,buy,VTI,1,300,,,,C3,\n")
     with target.open() as store:
         before = take_snapshot(store)
-    code, out = run("import", "transactions", FIXTURES / "every_key.csv", "--db", target.db)
-    assert code == 2 and "field 'tax.uk.olivia.taxable_income': 'a lot' is not a number" in out
+    code, out = run("import", "transactions", journal, "--db", target.db)
+    assert code == 2 and "no USD/CAD rate for 2025-06-03" in out
     with target.open() as store:
         assert take_snapshot(store) == before
         assert store.transactions("every_key") == []
@@ -204,10 +213,10 @@ def test_store_mode_messages_say_to_import_rates_and_never_mention_the_fx_option
         assert ("the store's FX rates field 'rate': no USD/CAD rate for 2026-11-30" in out
                 and "add a row 2026-11-30,USD,CAD,<rate> to an FX rates file and import it "
                 "with `lotwise import fx FILE`" in out), (command, out)
-    # A rates file given with --fx replaces the stored rates, and its messages name --fx.
+    # A rates file given with --fx replaces the stored rates, and its messages name the file.
     code, out = run("holdings", "--db", target.db, "--as-of", "2026-11-30",
                     "--fx", folder / "fx.csv")
-    assert code == 2 and out.startswith("error: --fx field 'rate'")
+    assert code == 2 and out.startswith(f"error: {folder / 'fx.csv'} field 'rate'")
     assert as_json("holdings", "--db", target.db, "--as-of", "2026-11-20",
                    "--fx", folder / "fx.csv") == as_json(
         "holdings", "--db", target.db, "--as-of", "2026-11-20")
@@ -216,9 +225,11 @@ def test_store_mode_messages_say_to_import_rates_and_never_mention_the_fx_option
 def test_stateless_messages_still_name_the_fx_option() -> None:
     args = [a for a in files("ca") if not a.endswith("fx.csv") and a != "--fx"]
     code, out = run("gains", "--year", "2025", *args)
-    assert code == 2 and "to the FX rates file (--fx), or give this row an fx_rate" in out
+    assert code == 2 and ("to an FX rates file and give it with --fx, or give this row an "
+                          "fx_rate") in out
     code, out = run("holdings", "--as-of", "2026-11-30", *files("ca"))
-    assert code == 2 and out.startswith("error: --fx field 'rate': no USD/CAD rate")
+    fx_file = example_dir("ca") / "fx.csv"
+    assert code == 2 and out.startswith(f"error: {fx_file} field 'rate': no USD/CAD rate")
 
 
 # -- the bundled Canadian and UK households -------------------------------------------------

@@ -89,7 +89,7 @@ def test_policy_keeps_unknown_keys_in_extra_and_tax_is_kept_raw() -> None:
     assert household.policy.relative_band == Decimal("0.25")  # the default
     assert household.policy.review_months == 6
     assert household.policy.extra == {"harvest_min_loss": 250}
-    assert household.tax == {"wages": 180000}
+    assert household.tax == {"years": {"2025": {"ordinary_income": 180000}}}
 
 
 def test_a_minimal_file_takes_the_defaults() -> None:

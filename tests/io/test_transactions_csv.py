@@ -447,3 +447,26 @@ def test_a_sell_from_a_specific_identification_account_names_its_lots(
     assert problem.message == "account a uses specific identification but no lot is named"
     (sell,) = parse(HEADER + "2024-01-02,a,sell,VTI,1,200,,,B1,,,,\n", specific)
     assert sell.lots == (LotPick("B1"),)
+
+
+def test_a_transfer_into_a_wrapper_is_told_in_the_owners_own_words() -> None:
+    from lotwise.io import example_dir
+
+    canadians = load_household(example_dir("ca") / "household.toml")
+    problem = only_problem("2025-01-02,claire_cash,transfer,XIC,10,,,,,,,claire_rrsp,",
+                           canadians)
+    assert problem.message == ("a transfer moves shares between non-registered accounts, and "
+                               "claire_rrsp is an RRSP")
+    assert problem.fix == ("name a non-registered account; to move the shares into "
+                           "claire_rrsp record the sale in claire_cash (a sell and a "
+                           "withdrawal), then a deposit and a buy in claire_rrsp")
+    britons = load_household(example_dir("uk") / "household.toml")
+    problem = only_problem("2025-01-02,olivia_gia,transfer,ISF,10,,,,,,,olivia_isa,", britons)
+    assert problem.message == ("a transfer moves shares between GIA accounts, and olivia_isa "
+                               "is an ISA")
+    assert problem.fix.startswith("name a general investment account (GIA); to move the "
+                                  "shares into olivia_isa record the sale in olivia_gia")
+    problem = only_problem("2025-01-02,olivia_isa,transfer,ISF,10,,,,,,,olivia_gia,", britons)
+    assert problem.field == "account"
+    assert problem.fix == ("to take the shares out of olivia_isa record a sell and a "
+                           "withdrawal in it")

@@ -147,7 +147,10 @@ def test_a_missing_rate_for_the_cash_names_the_row_and_the_accounts_currency() -
     assert problem.message.startswith(
         "no CAD/USD rate for 2025-03-03: this buy is in CAD and its account keeps its cash "
         "in USD, in the FX rates file")
-    assert problem.fix == "add a row 2025-03-03,CAD,USD,<rate> to the FX rates file (--fx)"
+    # no "or give this row an fx_rate": that column is the rate into the tax currency
+    assert problem.fix.startswith("add a row 2025-03-03,CAD,USD,<rate> to the FX rates file "
+                                  "(--fx); a rate more than 7 days old is not used")
+    assert "fx_rate" not in problem.fix
 
 
 def test_the_us_part_of_a_mixed_household_keeps_the_us_ledgers_cash() -> None:

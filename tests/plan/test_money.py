@@ -1,5 +1,6 @@
 """The plan's one currency: prices and basis restated at the plan day's rates, and each
-account's cash, kept in the account's own currency, valued at the plan day's rate."""
+account's cash, kept in the account's own currency, valued at the plan day's rate; a rate
+missing on the valuation day names the rates file."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.fx import FxRate, FxTable
+from lotwise.fx import FxRate, FxTable, RatesOrigin
 from lotwise.ledger import replay
 from lotwise.model import Price, TargetAllocation
 from lotwise.model.prices import PriceTable
@@ -60,13 +61,16 @@ def test_a_missing_rate_for_an_accounts_cash_names_it() -> None:
     cad_only = replace(AUDIT, securities={
         "XIC": replace(AUDIT.securities["VTI"], symbol="XIC", currency="CAD")})
     book = replay(cad_only, JOURNAL, as_of=TODAY, fx=RATES)
-    too_late = FxTable([FxRate(DEPOSITED, "USD", "CAD", D("1.40"))])
+    too_late = FxTable([FxRate(DEPOSITED, "USD", "CAD", D("1.40"))],
+                       origin=RatesOrigin.file("a/fx.csv"))
     with pytest.raises(InputError) as caught:
         in_base_currency(cad_only, book, PriceTable([Price(TODAY, "XIC", D(30))]), too_late,
                          TODAY)
     (problem,) = caught.value.problems
     assert "(the cash of account a_usd is in USD)" in problem.message
-    assert problem.fix == "add a row 2025-06-02,USD,CAD,<rate> to the FX rates file"
+    assert str(problem.source) == "a/fx.csv"
+    assert problem.fix.startswith("add a row 2025-06-02,USD,CAD,<rate> to a/fx.csv; a rate "
+                                  "more than 7 days old is not used")
 
 
 def test_a_us_household_in_dollars_is_left_as_it_is() -> None:
@@ -75,3 +79,21 @@ def test_a_us_household_in_dollars_is_left_as_it_is() -> None:
     prices = PriceTable([Price(TODAY, s, D(10)) for s in household_.securities])
     view = in_base_currency(household_, book, prices, None, TODAY)
     assert view.book is book and view.prices is prices and not view.converted
+
+
+def test_a_stale_rate_is_not_used_and_the_error_names_the_rates_file() -> None:
+    hh = household({"claire": "CA"}, {"cash": ("claire", "non_registered")},
+                   securities={"VTI": None}, currencies={"VTI": "USD"})
+    fx = FxTable([FxRate(date(2026, 10, 30), "USD", "CAD", D("1.38"))],
+                 origin=RatesOrigin.file("gagnon/fx.csv"))
+    book = replay(hh, journal("2026-10-30 cash buy VTI 10 @300"), fx=fx)
+    prices = PriceTable([Price(date(2026, 11, 20), "VTI", D(310))])
+    with pytest.raises(InputError) as caught:
+        in_base_currency(hh, book, prices, fx, date(2026, 11, 20))
+    (problem,) = caught.value.problems
+    assert str(problem.source) == "gagnon/fx.csv" and problem.field == "rate"
+    assert problem.message.startswith("no USD/CAD rate for 2026-11-20 or the 7 days before it; "
+                                      "the latest earlier rate is of 2026-10-30")
+    assert problem.fix.startswith("add a row 2026-11-20,USD,CAD,<rate> to gagnon/fx.csv; a "
+                                  "rate more than 7 days old is not used")
+    assert in_base_currency(hh, book, prices, fx, date(2026, 11, 6)).rates["USD"] == D("1.38")

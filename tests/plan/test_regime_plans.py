@@ -142,6 +142,41 @@ def test_the_uk_calendar_ends_the_tax_year_on_5_april_and_has_no_long_term_dates
     assert buy_back.day == date(2026, 12, 11) and buy_back.group == "VUSA"
 
 
+def test_uk_harvests_and_plans_speak_of_the_30_day_rule_not_substantial_identity() -> None:
+    txns = journal(UK_JOURNAL)
+    book = replay(UK, txns, as_of=TODAY)
+    plan = make_plan(UK, txns, book, UK_PRICES, TODAY, PlanOptions(harvest=True))
+    (rebuy,) = [t for t in plan.trades if t.action == "buy" and t.account == "gia"]
+    assert "another security, which the 30-day rule does not match" in rebuy.rationale
+    (isa,) = [t for t in plan.trades if t.account == "isa"]
+    assert "a trade inside an ISA costs no tax" in isa.rationale
+    alone = replace(UK, securities={"VUSA": UK.securities["VUSA"]})
+    txns = journal("""
+        2026-01-05 gia deposit amount=30000
+        2026-01-05 gia buy VUSA 100 @100
+    """)
+    (proposal,) = scan(alone, txns, replay(alone, txns, as_of=TODAY), UK_PRICES, TODAY)
+    assert proposal.status == "no_replacement" and proposal.regime == "UK"
+    assert "No replacement: every other security of the same class is bought" in (
+        proposal.explanation)
+    assert "substantially identical" not in proposal.explanation + rebuy.rationale
+
+
+def test_a_canadian_harvest_without_a_replacement_names_identical_property() -> None:
+    hh = household({"claire": "CA"}, {"cash": ("claire", "non_registered")},
+                   securities={"XIC": None})
+    hh = replace(hh, tax={"ca": {"claire": {"marginal_rate": 0.4341}}})
+    txns = journal("""
+        2026-01-05 cash deposit amount=30000
+        2026-01-05 cash buy XIC 100 @100
+    """)
+    prices = PriceTable([Price(TODAY, "XIC", D(80))])
+    (proposal,) = scan(hh, txns, replay(hh, txns, as_of=TODAY), prices, TODAY)
+    assert proposal.status == "no_replacement"
+    assert "every security of the same class that is not identical property" in (
+        proposal.explanation)
+
+
 # Olivia (UK) sold 200 VWRL at a gain of £6,000 in her GIA ten days ago; VWRL is now
 # underweight, and her ISA has £5,000 of cash.
 UK_GAIN = replace(

@@ -86,6 +86,11 @@ def test_a_disposition_before_2001_is_an_error_saying_what_to_state() -> None:
     assert "XIC on 1999-06-01 (transaction S1)" in text
     assert "no Canadian tax parameters for 1999" in text and "s.111(1.1)" in text
     assert "net_capital_losses in [tax.ca.claire.years.2001]" in text
+    # the fix goes in the household file the household was read from
+    named = replace(HH, source="gagnon.toml")
+    with pytest.raises(InputError) as caught:
+        ca_years(book, named, "claire", 2025)
+    assert str(caught.value.problems[0].source) == "gagnon.toml"
     # With no disposition before 2001, a year asked for before it is simply not there.
     with pytest.raises(InputError, match="choose a year from 2001 to 2026"):
         ca_years(replay(HH, []), HH, "claire", 1999)

@@ -57,3 +57,71 @@ def test_each_gains_layout_keeps_to_its_own_residents() -> None:
     assert [r["account"] for r in gain_rows(BOOK, 2025)] == ["ann_t"]
     assert [r["owner"] for r in schedule_3_rows(BOOK, 2025)] == ["ben"]
     assert [r["owner"] for r in sa108_rows(BOOK, 2025)] == ["dee"]
+
+
+def test_the_canadian_view_adds_line_13199_down_to_line_13200() -> None:
+    """Gifts of listed securities: proceeds on line 13199, gain deemed nil (ITA s.38(a.1),
+    Form T1170); superficial losses nil (s.40(2)(g)(i)).  Each step is a line of the view."""
+    from rich.console import Console
+
+    from lotwise.regimes.report import ca_tax_view
+
+    hh = replace(household({"ben": "CA"}, {"ben_c": ("ben", "non_registered")},
+                           securities={"XIC": None, "VFV": None}),
+                 tax={"ca": {"ben": {"marginal_rate": 0.3}}})
+    book = replay(hh, journal("""
+        2024-01-02 ben_c buy XIC 100 @30
+        2024-01-02 ben_c buy VFV 100 @30
+        2025-04-09 ben_c sell XIC 100 @25
+        2025-04-20 ben_c buy XIC 100 @24
+        2025-12-10 ben_c donate VFV 50 @40
+    """))
+    (view,), (data,) = ca_tax_view(hh, book, 2025, date(2025, 12, 31))
+    console = Console(width=250, record=True)
+    console.print(view)
+    lines = [line for line in console.export_text().splitlines() if "│" in line]
+    steps = [(cells[1].strip(), cells[3].strip()) for cells in
+             (line.split("│") for line in lines[:6])]
+    assert steps == [("Sched 3 13199", "4,500.00"), ("Sched 3", "4,500.00"),
+                     ("Sched 3", "0.00"), ("s.40(2)(g)(i)", "500.00"), ("", "0.00"),
+                     ("T1170", "500.00")]
+    assert "of which gifts of listed securities 2,000.00" in lines[0]
+    assert lines[6].split("│")[1].strip() == "Sched 3 13200"
+    assert data["net_gain"] == "0.00" and data["exempt_gain"] == "500.00"
+
+
+def test_a_gift_before_2_may_2006_is_taxed_at_one_quarter_on_a_line_of_its_own() -> None:
+    """s.38(a.1) before Budget 2006: 1/4 of the gain on a gift of listed shares; zero after
+    1 May 2006.  $1,000 of gain given on 1 March and on 1 June 2006: both gains are on Form
+    T1170, off line 13200; $250 of them is taxable and joins line 12700."""
+    from rich.console import Console
+
+    from lotwise.regimes.report import ca_tax_view
+
+    hh = household({"ben": "CA"}, {"ben_c": ("ben", "non_registered")},
+                   securities={"XIC": None, "VFV": None})
+    book = replay(hh, journal("""
+        2005-01-03 ben_c buy XIC 100 @20
+        2005-01-03 ben_c buy VFV 100 @20
+        2006-03-01 ben_c donate XIC 100 @30
+        2006-06-01 ben_c donate VFV 100 @30
+    """))
+    (view,), (data,) = ca_tax_view(hh, book, 2006, date(2006, 12, 31))
+    console = Console(width=250, record=True)
+    console.print(view)
+    rows = [[cell.strip() for cell in line.split("│")[1:4]]
+            for line in console.export_text().splitlines() if "│" in line]
+    labels = [label for _, label, _ in rows]
+    assert ["T1170", "less the gain on gifts of listed securities to a qualified donee "
+            "(ITA s.38(a.1))", "2,000.00"] in rows
+    assert any(label.startswith("of which taxable (1/4 for gifts before 2 May 2006")
+               for label in labels)
+    assert ["Sched 3 13200", "Gain (or loss)", "0.00"] in rows
+    (line_12700,) = [row for row in rows if row[0] == "T1 12700"]
+    assert line_12700[1].endswith("plus the gifts' taxable part)")
+    assert line_12700[2] == "250.00"
+    assert (data["exempt_gain"], data["gift_taxable_gain"], data["taxable_capital_gain"]) == (
+        "2000.00", "250.00", "250.00")
+    lines = schedule_3_rows(book, 2006)
+    assert [(r["code"], r["gain"], r["zero_inclusion_gain"]) for r in lines] == [
+        ("T1170", "0.00", "1000.00"), ("T1170", "0.00", "1000.00")]

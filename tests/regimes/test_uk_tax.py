@@ -209,6 +209,12 @@ def test_the_profile_is_checked() -> None:
     assert caught.value.problems[0].field == "tax.uk.olivia.years.2019.losses_brought_forward"
     start = uk_profile(with_profile(years={"2019": {"losses_brought_forward": 2}}), "olivia")
     assert start.start == (2019, D(2)) and start.losses_brought_forward == 0
+    with pytest.raises(InputError) as caught:
+        uk_profile(with_profile(years={"2025-26": {"taxable_income": 2}}), "olivia")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.message) == ("tax.uk.olivia.years.2025-26",
+                                                "'2025-26' is not a tax year")
+    assert problem.fix.endswith("[tax.uk.olivia.years.2025] for 2025-26")
 
 
 def test_a_loss_of_a_tax_year_before_the_one_asked_is_carried_into_it() -> None:
@@ -256,6 +262,10 @@ def test_a_disposal_before_2008_09_is_an_error_saying_what_to_state() -> None:
     text = str(problem)
     assert "A on 2007-03-01 (tax year 2006-07)" in text and "taper relief" in text
     assert "losses_brought_forward in [tax.uk.olivia.years.2008]" in text
+    # the fix goes in the household file the household was read from
+    with pytest.raises(InputError) as caught:
+        uk_years(book, replace(HH, source="patel.toml"), "olivia", 2025)
+    assert str(caught.value.problems[0].source) == "patel.toml"
     with pytest.raises(InputError, match="choose a tax year from 2008-09"):
         uk_years(replay(HH, []), HH, "olivia", 2005)
     # Stated: the years start at 2008-09 with it, the 2006-07 disposal behind the figure.

@@ -3,8 +3,18 @@
 from decimal import Decimal
 
 from lotwise.ledger import replay
-from lotwise.report.gains import COLUMNS, gain_rows, to_csv, totals
+from lotwise.report.gains import (
+    COLUMNS,
+    gain_rows,
+    schedule_3_rows,
+    schedule_3_totals,
+    t1170_rows,
+    to_csv,
+    totals,
+)
 from tests.ledger.journal import household, journal
+from tests.regimes.households import household as regime_household
+from tests.regimes.households import journal as regime_journal
 
 D = Decimal
 
@@ -40,3 +50,30 @@ def test_csv_has_the_form_columns() -> None:
     text = to_csv(gain_rows(book(), 2024))
     header, *lines = text.splitlines()
     assert header.split(",") == list(COLUMNS) and len(lines) == 2
+
+
+def test_schedule_3_carries_a_gifts_gain_to_form_t1170() -> None:
+    """ITA s.38(a.1): the gain on a gift of listed shares to a qualified donee is worked
+    out on Form T1170; Schedule 3 keeps its proceeds and ACB but a nil gain, so the lines
+    add up to line 13200."""
+    hh = regime_household({"claire": "CA"}, {"cash": ("claire", "non_registered")},
+                          securities={"XIC": None, "VFV": None})
+    book = replay(hh, regime_journal("""
+        2024-01-02 cash buy XIC 100 @30
+        2024-01-02 cash buy VFV 100 @30
+        2025-04-09 cash sell XIC 100 @25 fees=5
+        2025-04-20 cash buy XIC 40 @24
+        2025-12-10 cash donate VFV 50 @40
+    """))
+    rows = schedule_3_rows(book, 2025)
+    gift, sale = sorted(rows, key=lambda r: str(r["kind"]))
+    assert (gift["code"], gift["gain"], gift["zero_inclusion_gain"]) == ("T1170", "0.00",
+                                                                        "500.00")
+    assert (sale["code"], sale["denied"], sale["zero_inclusion_gain"]) == ("SL", "202.00",
+                                                                          "0.00")
+    t = schedule_3_totals(rows)["claire"]
+    assert D(t["proceeds"]) - D(t["acb"]) - D(t["outlays"]) + D(t["denied"]) - D(
+        t["zero_inclusion_gain"]) == D(t["gain"]) == D("-303.00")
+    (form,) = t1170_rows(rows)
+    assert (form["capital_gain"], form["eligible_amount"], form["zero_inclusion_gain"]) == (
+        "500.00", "2000.00", "500.00")

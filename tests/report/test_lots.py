@@ -8,6 +8,8 @@ from lotwise.model import Price
 from lotwise.model.prices import PriceTable
 from lotwise.report.lots import lot_rows
 from tests.ledger.journal import household, journal
+from tests.regimes.households import household as regime_household
+from tests.regimes.households import journal as regime_journal
 
 
 def test_days_until_long_term_and_unrealized_gain() -> None:
@@ -24,3 +26,15 @@ def test_lots_without_a_price_show_no_value() -> None:
     book = replay(household(), journal("2024-03-15 taxable buy X 10 @100"))
     (row,) = lot_rows(book, PriceTable([]), date(2025, 3, 1))
     assert row["value"] is None and row["basis"] == "1000.00"
+
+
+def test_each_row_names_its_regime_and_a_pool_has_no_term() -> None:
+    hh = regime_household({"claire": "CA"}, {"cash": ("claire", "non_registered")})
+    book = replay(hh, regime_journal("2024-03-15 cash buy X 10 @100"))
+    (row,) = lot_rows(book, PriceTable([Price(date(2025, 3, 1), "X", Decimal(90))]),
+                      date(2025, 3, 1))
+    assert (row["regime"], row["term"], row["days_to_long_term"]) == ("CA", "pool", None)
+    assert row["lot"] == "ACB:claire:X@cash" and row["unrealized"] == "-100.00"
+    us_book = replay(household(), journal("2024-03-15 taxable buy X 10 @100"))
+    (us_row,) = lot_rows(us_book, PriceTable([]), date(2025, 3, 1))
+    assert us_row["regime"] == "US"

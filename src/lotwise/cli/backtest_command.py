@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from lotwise.backtest.config import load_config
 from lotwise.backtest.runner import Backtest, run_backtest, summary, write_outputs
@@ -43,7 +44,7 @@ def metrics_table(bt: Backtest) -> Table:
             _pct(m.tax_alpha), _pct(m.tax_alpha_liquidated), _pct(m.harvesting_yield),
             f"{m.losses:,.0f}", f"{m.taxes:,.0f}", _pct(m.tracking_error), _pct(m.mean_drift),
             _pct(m.turnover), str(m.trades),
-            f"[green]{m.wash_sales}[/]" if m.wash_sales == 0 else f"[red]{m.wash_sales}[/]",
+            Text(str(m.wash_sales), style="green" if m.wash_sales == 0 else "red"),
             f"{r.seconds:.1f}",
         )
     return out
@@ -92,7 +93,7 @@ def backtest_command(
         return
     console.print(metrics_table(bt))
     for note in bt.notes:
-        console.print(f"[dim]note:[/] {note}")
+        console.print(Text.assemble(("note:", "dim"), f" {note}"))
     if png and not any(p.suffix == ".png" for p in written):
-        console.print("[yellow]PNG plots need matplotlib: pip install 'lotwise[backtest]'[/]")
+        console.print("PNG plots need matplotlib: pip install 'lotwise[backtest]'", style="yellow")
     console.print(f"Wrote {len(written)} files to {folder}/ (open {folder}/index.html)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -28,11 +29,13 @@ from lotwise.regimes.report import uk_label
 from lotwise.report.gains import (
     SA108_COLUMNS,
     SCHEDULE_3_COLUMNS,
+    T1170_COLUMNS,
     gain_rows,
     sa108_rows,
     sa108_totals,
     schedule_3_rows,
     schedule_3_totals,
+    t1170_rows,
     to_csv,
     to_csv_rows,
     totals,
@@ -40,9 +43,28 @@ from lotwise.report.gains import (
 from lotwise.report.holdings import holdings_rows
 from lotwise.report.lots import lot_rows
 from lotwise.report.values import cents, shares
+from lotwise.report.words import in_order
 
 LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
                "unrealized", "term", "days_to_long_term", "wash_adjustment")
+# Canada and the UK pool shares (ITA s.47; TCGA s.104): no lots to choose, no holding period.
+CA_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
+                  "unrealized", "wash_adjustment")
+UK_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
+                  "unrealized")
+_LOT_VIEWS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
+    "US": (LOT_COLUMNS, {}, "Open lots of {hid} on {day} (amounts in {cur})"),
+    "CA": (CA_LOT_COLUMNS,
+           {"lot": "ACB pool", "acquired": "first acquired", "basis": "ACB",
+            "wash_adjustment": "superficial losses in ACB"},
+           "Adjusted cost base pools of {hid}'s Canadian residents on {day} (amounts in "
+           "{cur}; ITA s.47, superficial losses added to the ACB by s.53(1)(f))"),
+    "UK": (UK_LOT_COLUMNS, {"lot": "holding", "acquired": "first acquired", "basis": "cost"},
+           "Holdings of {hid}'s UK residents on {day} (amounts in {cur}; in a GIA the "
+           "section 104 holding, TCGA s.104)"),
+}
+_SCHEDULE_3_SHOWN = tuple(c for c in SCHEDULE_3_COLUMNS
+                          if c not in ("zero_inclusion_gain", "account"))
 GAIN_COLUMNS = ("description", "account", "acquired", "sold", "proceeds", "basis",
                 "adjustment_code", "adjustment", "gain")
 
@@ -59,7 +81,8 @@ def lots_command(
     json_out: JsonOpt = False,
     fx: FxOpt = None,
 ) -> None:
-    """Open lots with adjusted basis, unrealized gain, term and days until long-term."""
+    """Open lots with adjusted basis, unrealized gain, term and days until long-term;
+    Canadian residents' ACB pools and UK residents' section 104 holdings."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     view = ctx.in_base_currency()  # basis and price in one currency, so the gain is right
@@ -67,8 +90,11 @@ def lots_command(
     if json_out:
         print_json({"as_of": ctx.as_of.isoformat(), "currency": view.currency, "lots": rows})
         return
-    console.print(table(rows, LOT_COLUMNS, f"Open lots of {ctx.household_id} on {ctx.as_of} "
-                                           f"(amounts in {view.currency})"))
+    for regime in in_order(str(row["regime"]) for row in rows) or ["US"]:
+        columns, headers, title = _LOT_VIEWS[regime]
+        console.print(table([row for row in rows if row["regime"] == regime], columns,
+                            title.format(hid=ctx.household_id, day=ctx.as_of,
+                                         cur=view.currency), headers=headers))
 
 
 @app.command("gains")
@@ -127,6 +153,7 @@ def gains_command(
                 "currency": "CAD",
                 "lines": ca_rows,
                 "totals": schedule_3_totals(ca_rows),
+                "t1170": t1170_rows(ca_rows),
                 "superficial_losses": _superficial(ctx.book, year),
             }
         if UK in regimes:
@@ -143,12 +170,17 @@ def gains_command(
     if US in regimes:
         _print_form_8949(year, rows, sums, washes)
     if CA in regimes:
-        console.print(table(ca_rows, SCHEDULE_3_COLUMNS[:-1],
-                            f"Schedule 3 (Canada), {year}, in CAD"))
+        console.print(table(ca_rows, _SCHEDULE_3_SHOWN, f"Schedule 3 (Canada), {year}, in CAD",
+                            headers={"acb": "ACB"}))
         for owner, t in schedule_3_totals(ca_rows).items():
-            console.print(f"  {owner}: proceeds {t['proceeds']}  ACB {t['acb']}  outlays "
-                          f"{t['outlays']}  gain {t['gain']}  (superficial losses denied "
-                          f"{t['denied']})")
+            console.print(schedule_3_sum(owner, t), highlight=False)
+        gifts = t1170_rows(ca_rows)
+        if gifts:
+            console.print(table(gifts, T1170_COLUMNS,
+                                f"Form T1170 (Canada), {year}, in CAD: gifts of listed securities "
+                                "to a qualified donee, their gain deemed nil (ITA s.38(a.1))",
+                                headers={"acb": "ACB", "sold": "given",
+                                         "proceeds": "proceeds (FMV)"}))
         superficial = _superficial(ctx.book, year)
         if superficial:
             console.print(table(superficial, list(superficial[0]),
@@ -182,6 +214,18 @@ def _print_form_8949(
         console.print(table(washes, list(washes[0]), f"Wash sales in {year}"))
     console.print(f"Net realized {year}: {sums['all']['gain']} "
                   f"(wash-sale adjustments {sums['all']['wash_sale_adjustments']})")
+
+
+def schedule_3_sum(owner: str, t: dict[str, str]) -> str:
+    """One owner's Schedule 3 totals as the sum that gives line 13200 from line 13199."""
+    text = (f"  {owner}: line 13199 proceeds {t['proceeds']} - ACB {t['acb']} - outlays "
+            f"{t['outlays']}")
+    if Decimal(t["denied"]):
+        text += f" + superficial losses denied {t['denied']} (ITA s.40(2)(g)(i))"
+    if Decimal(t["zero_inclusion_gain"]):
+        text += (f" - gifts' gain at the zero inclusion rate {t['zero_inclusion_gain']} "
+                 "(Form T1170, ITA s.38(a.1))")
+    return text + f" = line 13200 gain {t['gain']}"
 
 
 def _superficial(book: Book, year: int) -> list[dict[str, object]]:
@@ -219,7 +263,8 @@ def holdings_command(
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     view = ctx.in_base_currency()
-    data = holdings_rows(allocation(ctx.household, view.book, view.prices, ctx.as_of))
+    data = holdings_rows(allocation(ctx.household, view.book, view.prices, ctx.as_of),
+                         view.currency)
     if json_out:
         print_json(data)
         return
@@ -227,16 +272,41 @@ def holdings_command(
 
 
 def print_holdings(data: dict[str, object]) -> None:
+    """The positions, then the allocation against target; amounts in ``data["currency"]``."""
     positions = data["positions"]
+    assert isinstance(positions, list)
+    if positions:
+        console.print(table(positions, ("account", "symbol", "asset_class", "quantity", "price",
+                                        "value", "basis", "unrealized"),
+                            f"Holdings on {data['as_of']} (total {data['total']}"
+                            f"{_in(data)})", headers=_money_headers(data)))
+    else:
+        console.print(f"No holdings on {data['as_of']}.")
+    print_allocation(data)
+
+
+def print_allocation(data: dict[str, object]) -> None:
+    """The allocation by asset class against target, with drift and bands."""
     classes = data["classes"]
-    assert isinstance(positions, list) and isinstance(classes, list)
-    console.print(table(positions, ("account", "symbol", "asset_class", "quantity", "price",
-                                    "value", "basis", "unrealized"),
-                        f"Holdings on {data['as_of']} (total {data['total']})"))
+    assert isinstance(classes, list)
     shown = [
         {**c, "asset_class": ("  " if c["parent"] else "") + str(c["asset_class"]),
          "status": "OUTSIDE BAND" if c["outside_band"] else "ok"}
         for c in classes
     ]
     console.print(table(shown, ("asset_class", "value", "weight_pct", "target_pct", "drift_pct",
-                                "band_pct", "status"), "Allocation against target (%)"))
+                                "band_pct", "status"),
+                        f"Allocation against target on {data['as_of']} (%; total "
+                        f"{data['total']}{_in(data)})", headers=_money_headers(data)))
+
+
+def _in(data: dict[str, object]) -> str:
+    return f" {data['currency']}" if data.get("currency") else ""
+
+
+def _money_headers(data: dict[str, object]) -> dict[str, str]:
+    """``value CAD`` rather than ``value`` when the currency is known."""
+    currency = data.get("currency")
+    if not currency:
+        return {}
+    return {key: f"{key} {currency}" for key in ("price", "value", "basis", "unrealized")}

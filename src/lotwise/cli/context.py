@@ -9,20 +9,21 @@ Every reporting command works both ways:
   FX rates are the store's (``lotwise import fx``), unless ``--fx F.csv`` gives a file to
   use instead.
 
-A message about a missing rate says where to add it: to the ``--fx`` file, or to a file
-imported into the store (:data:`STORED_RATES`, :func:`restate_rate_problems`).
+A message about a missing rate says where to add it: to the ``--fx`` file, named by its
+path, or to a file imported into the store (:data:`STORED_RATES`): each table carries its
+:class:`~lotwise.fx.RatesOrigin`.
 
 The as-of date defaults to today; this module is the only place that asks the clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from lotwise.errors import InputError, Source
-from lotwise.fx import RATES_FILE, FxTable, MissingRateError, RatesOrigin
+from lotwise.fx import FxTable, RatesOrigin
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
@@ -45,27 +46,6 @@ def today() -> date:
 def stored_rates(store: Store) -> FxTable:
     """Every FX rate in the store, as a table whose missing rates say to import them."""
     return FxTable(store.fx_rates(), origin=STORED_RATES)
-
-
-def restate_rate_problems(error: InputError) -> InputError:
-    """``error`` with its problems about a missing rate saying where that rate belongs.
-
-    The planner (:mod:`lotwise.plan.money`) names ``--fx`` as the source of a rate it
-    lacks; when the table it used came from elsewhere (the store), the missing
-    :class:`~lotwise.fx.MissingRateError` it raised from says so, and those problems are
-    restated with that table's origin.  Any other error is returned as it is.
-    """
-    cause = error.__cause__
-    if not isinstance(cause, MissingRateError) or cause.origin == RATES_FILE:
-        return error
-    flag = Source("--fx")
-    fix = (f"add a row {cause.day.isoformat()},{cause.base},{cause.quote},<rate> to "
-           f"{cause.origin.add_to}")
-    return InputError(
-        replace(problem, source=Source(cause.origin.name), fix=fix)
-        if problem.source == flag else problem
-        for problem in error.problems
-    )
 
 
 def store_url(db: str | None) -> str:

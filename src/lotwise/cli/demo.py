@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
+
 from lotwise.allocation import allocation
 from lotwise.cli.app import app
 from lotwise.cli.book_commands import GAIN_COLUMNS, LOT_COLUMNS, print_holdings
@@ -37,7 +39,8 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
         _, txn_result = import_transactions_file(store, folder / "transactions.csv", hid, db)
         price_result = import_prices_file(store, folder / "prices.csv")
     ctx = load_context(db=db, household_id=hid, as_of=as_date(as_of))
-    holdings = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of))
+    holdings = holdings_rows(allocation(ctx.household, ctx.book, ctx.prices, ctx.as_of),
+                             ctx.household.base_currency)
     lots = lot_rows(ctx.book, ctx.prices, ctx.as_of)
     years = sorted({d.sold.year for d in ctx.book.disposals if d.reportable})
     gains = {year: gain_rows(ctx.book, year) for year in years}
@@ -62,7 +65,8 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
             "plan": plan_json(plan, record.id),
         })
         return
-    console.rule(f"lotwise demo — household [bold]{hid}[/] in {store_url(db)}")
+    console.rule(Text.assemble("lotwise demo — household ", (hid, "bold"),
+                               f" in {store_url(db)}"))
     console.print(f"Imported {txn_result.added} new transactions "
                   f"({txn_result.skipped} already present) and {price_result.added} prices.\n")
     print_holdings(holdings)

@@ -20,6 +20,7 @@ from lotwise.cli.options import (
     as_date,
 )
 from lotwise.cli.output import console, friendly_errors, print_json, table
+from lotwise.cli.wording import gift_outside_us
 from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan.calendar import harvest_calendar
@@ -175,7 +176,7 @@ def gift_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Which appreciated long-term lots to give in kind for a gift, and the purchase that
-    restores the allocation."""
+    restores the allocation (US residents; IRC §170(e))."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     try:
@@ -183,6 +184,9 @@ def gift_command(
     except ValueError:
         raise InputError.one(Source("--amount"), "amount", f"'{amount}' is not an amount",
                              "write --amount 5000") from None
+    outside = gift_outside_us(ctx.household, account)
+    if outside is not None:
+        raise outside
     gift = plan_gift(ctx.household, ctx.book, ctx.prices, ctx.as_of, value, account)
     lots = [{"account": a, "symbol": s, "lot": lot.lot_id, "quantity": shares(lot.quantity),
              "value": cents(lot.proceeds), "gain": cents(lot.gain)} for a, s, lot in gift.lots]

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from lotwise.allocation import allocation
 from lotwise.cli.app import app
-from lotwise.cli.book_commands import print_holdings
+from lotwise.cli.book_commands import print_allocation
 from lotwise.cli.context import Context, load_context, open_store
 from lotwise.cli.options import (
     AsOfOpt,
@@ -25,6 +26,7 @@ from lotwise.cli.options import (
     as_date,
 )
 from lotwise.cli.output import console, friendly_errors, print_json, table
+from lotwise.cli.wording import loss_rules_created
 from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan import CashFlow, Plan, make_plan
@@ -65,9 +67,10 @@ def drift_command(
         print_json({"as_of": ctx.as_of.isoformat(), "classes": allocation_rows(alloc),
                     "outside_band": outside, "rebalance_due": bool(outside)})
         return
-    print_holdings({**holdings_rows(alloc), "positions": []})
+    print_allocation(holdings_rows(alloc, view.currency))
     if outside:
-        console.print(f"[bold]Outside their bands:[/] {', '.join(outside)} — run `lotwise plan`")
+        console.print(f"[bold]Outside their bands:[/] {escape(', '.join(outside))} — run "
+                      "`lotwise plan`", markup=True)
     else:
         console.print("Every class is inside its band: no rebalance is due.")
 
@@ -197,10 +200,10 @@ def print_plan(plan: Plan, plan_id: str | None = None) -> None:
     for note in plan.notes:
         console.print(f"  • {note}", highlight=False)
     status = "[green]verified[/]" if plan.verification.ok else "[red]NOT verified[/]"
-    console.print(f"Replayed through the ledger: {status}; wash sales created: "
-                  f"{len(plan.verification.wash_sales)}")
+    console.print(f"Replayed through the ledger: {status}; "
+                  f"{escape(loss_rules_created(plan.verification))}", markup=True)
     for problem in plan.verification.problems:
-        console.print(f"  [red]✗ {problem}[/]")
+        console.print(f"  ✗ {problem}", style="red")
 
 
 @plans_app.callback()
@@ -266,8 +269,9 @@ def plans_show(
     if json_out:
         print_json(data)
         return
-    console.print(f"[bold]{record.id}[/] for {record.household_id}, made "
-                  f"{record.created_at:%Y-%m-%d %H:%M} UTC; inputs {record.inputs_hash[:16]}…")
+    console.print(f"[bold]{escape(record.id)}[/] for {escape(record.household_id)}, made "
+                  f"{record.created_at:%Y-%m-%d %H:%M} UTC; inputs {record.inputs_hash[:16]}…",
+                  markup=True)
     trades = [{"account": t["account"], "action": t["action"], "symbol": t["symbol"],
                "quantity": t["quantity"], "value": t["value"], "why": t["rationale"]}
               for t in data["trades"]]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from lotwise.cli.app import app
 from lotwise.cli.context import open_store, pick_household, store_url, stored_rates, today
@@ -165,7 +166,8 @@ def init_command(
     if json_out:
         print_json({"household_id": hid, "store": store_url(db)})
     else:
-        console.print(f"Saved household [bold]{hid}[/] in {store_url(db)}")
+        console.print(f"Saved household [bold]{escape(hid)}[/] in {escape(store_url(db))}",
+                      markup=True)
 
 
 @import_app.command("transactions")

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.errors import InputError, Problem, Source
-from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable
+from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable, RatesOrigin
 from lotwise.io.household_toml import read_text
 from lotwise.io.prices_csv import RowCells, read_table
 
@@ -45,8 +45,10 @@ def read_fx_with_sources(
 def load_fx_table(
     path: str | os.PathLike[str], *, today: date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
 ) -> FxTable:
-    """Read an FX rates file into an :class:`~lotwise.fx.FxTable`."""
-    return FxTable(read_fx(path, today=today), max_age_days=max_age_days)
+    """Read an FX rates file into an :class:`~lotwise.fx.FxTable` whose messages about a
+    missing rate name the file."""
+    return FxTable(read_fx(path, today=today), max_age_days=max_age_days,
+                   origin=RatesOrigin.file(str(path)))
 
 
 def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:

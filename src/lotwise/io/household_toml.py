@@ -37,7 +37,9 @@ line (found on a best-effort basis) and the TOML key path as its field (``accoun
 says what is wrong and how to fix it, listing the allowed values.  Unknown keys are errors, with
 a "did you mean" suggestion when a known key is close.  ``[policy]`` keeps keys it does not know
 in :attr:`~lotwise.model.household.Policy.extra`, and ``[tax]`` is kept as it is, raw, in
-:attr:`~lotwise.model.household.Household.tax`.
+:attr:`~lotwise.model.household.Household.tax`, once :mod:`lotwise.io.household_tax` has found
+every setting in its right place and readable.  The household remembers the file it came from
+(:attr:`~lotwise.model.household.Household.source`), which later errors name.
 
 This module also holds the two small helpers every lotwise reader shares: :func:`read_text`
 and :func:`did_you_mean`.
@@ -57,6 +59,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lotwise.errors import InputError, Problem, Source
+from lotwise.io.household_tax import tax_problems
 from lotwise.model.household import (
     Account,
     AccountType,
@@ -226,6 +229,12 @@ class _KeyLines:
                 self._lines.setdefault(table + _split_key(key.group(1)), number)
 
     def line(self, path: KeyPath) -> int | None:
+        """The line of ``path``; else of its first key written below it (``[tax.years.2025]``
+        for ``tax.years``); else of the nearest table above it."""
+        if path and path not in self._lines:
+            below = [n for key, n in self._lines.items() if key[: len(path)] == path]
+            if below:
+                return min(below)
         while path:
             if path in self._lines:
                 return self._lines[path]
@@ -454,7 +463,7 @@ class _HouseholdReader:
             or policy is None
         ):
             return None
-        return Household(
+        household = Household(
             id=household_id,
             owners=owners,
             accounts=accounts,
@@ -466,7 +475,12 @@ class _HouseholdReader:
             format_version=FORMAT_VERSION,
             tax=tax,
             scheduled=scheduled,
+            source=self.source,
         )
+        # the [tax] settings, now that the owners and their residences are known
+        for path, message, fix in tax_problems(household):
+            self.problem(path, message, fix)
+        return None if self.problems else household
 
     def section(self, data: Mapping[str, Any], key: str, what: str) -> dict[str, Any] | None:
         if key not in data:

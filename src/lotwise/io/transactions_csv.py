@@ -56,8 +56,10 @@ from decimal import Decimal
 from lotwise.errors import InputError, Problem
 from lotwise.io.household_toml import LOT_METHODS, did_you_mean, one_of, read_text
 from lotwise.io.prices_csv import CsvRow, RowCells, read_table
-from lotwise.model.household import Household
+from lotwise.model.household import AccountType, Household
 from lotwise.model.transactions import Action, LotPick, Transaction
+from lotwise.regimes.base import US, normalise_country
+from lotwise.report.words import account_kind, words
 
 REQUIRED_COLUMNS = (
     "date",
@@ -431,6 +433,11 @@ def _foreign(
     return currency, fx_rate, source_country, withholding
 
 
+def _kind(kind: str) -> str:
+    """A US type by its key (``traditional``), a Canadian or UK one as said (``an RRSP``)."""
+    return kind if AccountType(kind).jurisdiction == US else account_kind(kind)
+
+
 def _account(cells: RowCells, column: str, household: Household) -> str | None:
     text = cells.get(column)
     if not text:
@@ -449,12 +456,19 @@ def _account(cells: RowCells, column: str, household: Household) -> str | None:
 
 
 def _transfer_accounts(cells: RowCells, household: Household, source: str | None) -> str | None:
+    """The receiving account of a transfer in kind, which only taxable accounts make; a
+    wrapper is funded by a sale in the taxable account and a purchase in the wrapper, in the
+    words of the owner's regime (an RRSP or TFSA in Canada, an ISA or SIPP in the UK)."""
+    residence = (household.owners[household.accounts[source].owner].tax_residence
+                 if source is not None else US)
+    said = words(normalise_country(residence) or US)
     if source is not None and not household.accounts[source].type.is_taxable:
         kind = household.accounts[source].type.value
         cells.problem(
             "account",
-            f"a transfer moves shares between taxable accounts, and {source} is {kind}",
-            "for a retirement or health account record a sell and a withdrawal instead",
+            f"a transfer moves shares between {said.taxable_adjective} accounts, and "
+            f"{source} is {_kind(kind)}",
+            f"to take the shares out of {source} record a sell and a withdrawal in it",
         )
     target = _account(cells, "to_account", household)
     if target is None:
@@ -463,9 +477,11 @@ def _transfer_accounts(cells: RowCells, household: Household, source: str | None
     if not kind.is_taxable:
         cells.problem(
             "to_account",
-            f"a transfer moves shares between taxable accounts, and {target} is {kind.value}",
-            "name a taxable account; to fund a retirement or health account record a deposit "
-            "and a buy in it",
+            f"a transfer moves shares between {said.taxable_adjective} accounts, and "
+            f"{target} is {_kind(kind.value)}",
+            f"name {said.taxable_account}; to move the shares into {target} record the sale "
+            f"in {source or 'the ' + said.taxable_adjective + ' account'} (a sell and a "
+            f"withdrawal), then a deposit and a buy in {target}",
         )
         return None
     if target == source:

@@ -206,6 +206,9 @@ class Household:
     format_version: int = 1
     tax: Mapping[str, object] = field(default_factory=dict)  # raw [tax] table, see docs/tax.md
     scheduled: tuple[ScheduledPurchase, ...] = ()
+    # the file (or store entry) the household was read from, named by errors found later;
+    # not part of what the household is (equality, repr and so a plan's inputs hash)
+    source: str = field(default="household.toml", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("owners", "accounts", "securities"):

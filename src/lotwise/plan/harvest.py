@@ -54,6 +54,7 @@ from lotwise.plan.options import TradingCosts, policy_number
 from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
 from lotwise.regimes.base import US, owner_regimes
+from lotwise.report.words import words
 
 PROPOSED = "proposed"
 BELOW_THRESHOLD = "below_threshold"
@@ -135,6 +136,7 @@ class HarvestProposal:
     long_from: date = date.min  # holding-period starts on or before this are long-term
     keep: Decimal = Decimal(1)  # share of the price kept after the spread
     terms: bool = True  # the owner's regime has short and long terms (the US)
+    regime: str = US  # the owner's regime, for the words of the explanation
     factor: Decimal = Decimal(1)  # base-currency units per unit of the owner's tax currency
 
     @property
@@ -336,6 +338,7 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             status=c.status, settings=settings,
             long_from=us_long_from if terms[c.account] else date.max, keep=keep,
             terms=terms[c.account], factor=factors[c.account],
+            regime=regimes[household.accounts[c.account].owner],
         )
         for c in _resolve_overlaps(guard, candidates)
     ]
@@ -421,9 +424,7 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
     if status == BLOCKED:
         return head + " Blocked: " + "; ".join(c.describe() for c in p.conflicts) + "."
     if status == NO_REPLACEMENT:
-        return head + arithmetic + (" No replacement: every security of the same class that is "
-                                    "not substantially identical is bought or harvested "
-                                    "elsewhere.")
+        return head + arithmetic + f" No replacement: {words(p.regime).no_replacement}."
     if status == NOT_WORTH_IT:
         return head + arithmetic + " Not worth it."
     if p.replacement is None:

@@ -86,8 +86,9 @@ def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> 
         return fx.rate(currency, base, day)
     except MissingRateError as exc:
         raise InputError.one(
-            Source("--fx"), "rate", f"{exc} ({why} is in {currency})",
-            f"add a row {day.isoformat()},{currency},{base},<rate> to the FX rates file",
+            Source(fx.origin.name), "rate", f"{exc} ({why} is in {currency})",
+            f"add a row {day.isoformat()},{currency},{base},<rate> to {fx.origin.add_to}; "
+            f"{exc.why}",
         ) from exc
 
 

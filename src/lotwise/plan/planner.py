@@ -70,6 +70,8 @@ from lotwise.plan.verify import Verification, verify_plan
 from lotwise.plan.withholding_cost import describe as describe_withholding
 from lotwise.plan.withholding_cost import horizon_years, lost_withholding
 from lotwise.regimes.base import US, regime_code
+from lotwise.report.words import account_kind
+from lotwise.report.words import words as regime_words
 from lotwise.tax.marginal import MarginalRates
 
 W_IN = 0.005  # per dollar of drift inside a band
@@ -863,8 +865,8 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             reasons.append(codes.CASH_INVESTED)
         if trade.action == "buy" and (trade.account, security.asset_class) in harvested_classes:
             reasons.append(codes.REPLACEMENT)
-            words.append("replaces the harvested position with a security that is not "
-                         "substantially identical")
+            regime = regime_code(household.owners[account.owner])
+            words.append(f"replaces the harvested position with {regime_words(regime).replacement}")
         if (trade.action == "buy" and (trade.account, trade.symbol) not in withheld
                 and any(symbol == trade.symbol for _, symbol in withheld)):
             reasons.append(codes.WITHHOLDING)
@@ -876,8 +878,7 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
                          f"{'this' if trade.action == 'buy' else 'another'} kind of account")
         if not kind.is_taxable:
             reasons.append(codes.TAX_FREE_ACCOUNT)
-            article = "an" if kind.value[0] in "aeiou" else "a"
-            words.append(f"a trade inside {article} {kind.value} account costs no tax")
+            words.append(f"a trade inside {account_kind(kind.value)} costs no tax")
         if trade.action == "sell" and kind.is_taxable:
             losses = [lot for lot in trade.lots if lot.gain < 0]
             longs = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "long"]

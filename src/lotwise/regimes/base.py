@@ -37,9 +37,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from lotwise.errors import InputError, Source
+from lotwise.errors import InputError, Problem, Source
 from lotwise.model.household import Account, AccountType, Household, Owner
 
 if TYPE_CHECKING:
@@ -231,3 +231,25 @@ def sub_household(household: Household, code: str) -> Household:
         }
     scheduled = tuple(s for s in household.scheduled if s.account in accounts)
     return replace(household, owners=owners, accounts=accounts, tax=tax, scheduled=scheduled)
+
+
+def year_tables(value: Any, path: str, problems: list[Problem], source: Source, *,
+                what: str = "year", naming: str | None = None) -> dict[int, Any]:
+    """``[<path>.years.<year>]`` tables of ``[tax.ca.<owner>]`` or ``[tax.uk.<owner>]`` by
+    year; a problem for anything else.  ``what`` and ``naming`` say what a key must be and
+    how to name the table (the UK names a tax year by the year it starts)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.append(Problem(source, f"{path}.years", "years must be a table of years",
+                                f"write [{path}.years.2026] tables"))
+        return {}
+    tables = {}
+    for key, sub in value.items():
+        if not str(key).isdigit():
+            problems.append(Problem(
+                source, f"{path}.years.{key}", f"'{key}' is not a {what}",
+                naming or f"name the table by its year, e.g. [{path}.years.2026]"))
+            continue
+        tables[int(key)] = sub
+    return tables

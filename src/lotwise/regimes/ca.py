@@ -66,7 +66,7 @@ from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.ca import CaDisposition, SuperficialLoss, affiliated_owners
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec, money
-from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes
+from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes, year_tables
 from lotwise.regimes.rounding import schedule_3_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
@@ -208,7 +208,7 @@ def ca_profile(household: Household, owner_id: str) -> CaProfile:
     raw = household.tax.get("ca", {})
     table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
     problems: list[Problem] = []
-    source = Source("household.toml")
+    source = Source(household.source)
     path = f"tax.ca.{owner_id}"
     if not isinstance(table, Mapping):
         raise InputError.one(source, path, "must be a table",
@@ -226,12 +226,8 @@ def ca_profile(household: Household, owner_id: str) -> CaProfile:
     years: dict[int, Decimal] = {}
     starts: dict[int, Decimal] = {}
     year_keys = ("marginal_rate", "net_capital_losses")
-    for year, sub in (table.get("years") or {}).items():
+    for year, sub in year_tables(table.get("years"), path, problems, source).items():
         sub_path = f"{path}.years.{year}"
-        if not str(year).isdigit():
-            problems.append(Problem(source, sub_path, f"'{year}' is not a year",
-                                    f"name the table by its year: [{path}.years.2026]"))
-            continue
         if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
             problems.append(Problem(source, sub_path,
                                     "a year table takes only marginal_rate and "
@@ -361,20 +357,21 @@ def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list
     capital losses carried into, else the year of the owner's first disposition (or
     ``last``), with ``[tax.ca.<owner>] net_capital_losses`` carried into it."""
     profile = ca_profile(household, owner_id)
+    source = Source(household.source)
     lines = [d for d in book.ca_dispositions if d.owner == owner_id]
     if profile.start is not None:
         first, carry = profile.start
         if first < available_years()[0]:
             oldest = available_years()[0]
             raise InputError.one(
-                Source("household.toml"), f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
+                source, f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
                 f"lotwise has no Canadian tax parameters for {first}: it has them from "
                 f"{oldest}",
                 f"state the net capital losses carried into {oldest} or a later year instead",
             )
         if last < first:
             raise InputError.one(
-                Source("household.toml"), f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
+                source, f"tax.ca.{owner_id}.years.{first}.net_capital_losses",
                 f"lotwise starts {owner_id}'s capital gains at {first}, the year this table "
                 f"states the net capital losses carried into, so it cannot compute {last}",
                 f"ask for {first} or a later year, or state the net capital losses carried "
@@ -383,7 +380,7 @@ def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list
     else:
         first = min([d.sold.year for d in lines] + [last])
         carry = profile.net_capital_losses
-        _check_covered(first, lines, owner_id)
+        _check_covered(first, lines, owner_id, source)
     foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
     out = []
     for year in range(first, last + 1):
@@ -417,9 +414,11 @@ def ca_years(book: Book, household: Household, owner_id: str, last: int) -> list
     return out
 
 
-def _check_covered(first: int, lines: list[CaDisposition], owner_id: str) -> None:
+def _check_covered(first: int, lines: list[CaDisposition], owner_id: str,
+                   source: Source) -> None:
     """An :class:`InputError` when the owner's years would start before the first year
-    lotwise has parameters for, saying what is missing and how to start later."""
+    lotwise has parameters for, saying what is missing and how to start later; ``source``
+    is the household file, where the fix goes."""
     oldest = available_years()[0]
     if first >= oldest:
         return
@@ -428,7 +427,7 @@ def _check_covered(first: int, lines: list[CaDisposition], owner_id: str) -> Non
         load_ca_year(first)
         return
     raise InputError.one(
-        Source("household.toml"), f"tax.ca.{owner_id}.years.{oldest}.net_capital_losses",
+        source, f"tax.ca.{owner_id}.years.{oldest}.net_capital_losses",
         f"{owner_id} disposed of {early.symbol} on {early.sold.isoformat()} (transaction "
         f"{early.txn_id}), but lotwise has no Canadian tax parameters for {first}: it has "
         f"them from {oldest}, when every gain and loss is included at 1/2 (ITA s.38(a)).  Earlier "

@@ -83,7 +83,7 @@ def ca_position(household: Household, book: Book, owner_id: str, as_of: date) ->
     year = ca_years(book, household, owner_id, as_of.year)[-1]
     if year.marginal_rate is None:
         raise InputError.one(
-            Source("household.toml"), f"tax.ca.{owner_id}.marginal_rate",
+            Source(household.source), f"tax.ca.{owner_id}.marginal_rate",
             f"planning needs {owner_id}'s marginal tax rate to price capital gains",
             f"add marginal_rate = 0.4341 (combined federal and provincial) to "
             f"[tax.ca.{owner_id}]",

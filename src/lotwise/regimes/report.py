@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from lotwise.model.household import Household
-from lotwise.model.numbers import money
+from lotwise.model.numbers import ZERO, money
 from lotwise.regimes.base import CA, UK, owner_regimes
 from lotwise.regimes.ca import CaYear, ca_years
+from lotwise.regimes.rounding import schedule_3_line
 from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
 from lotwise.withholding import ForeignTax
 
@@ -45,12 +47,13 @@ def _pct(rate: Decimal) -> str:
 
 
 def _lines(title: str, rows: list[tuple[str, str, str]]) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
+    """A form's lines; the title and the cells, which carry owner ids, are literal text."""
+    table = Table(title=Text(title), title_justify="left", header_style="bold")
     table.add_column("Line", style="cyan", no_wrap=True)
     table.add_column("What")
     table.add_column("Amount", justify="right")
     for ref, label, amount in rows:
-        table.add_row(ref, label, amount)
+        table.add_row(Text(ref), Text(label), Text(amount))
     return table
 
 
@@ -92,27 +95,44 @@ def ca_tax_view(
 
 
 def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
+    """Schedule 3 from line 13199 down to line 13200, then the year: each step a line, so
+    that the proceeds (gifts of listed securities included, at fair market value) add up to
+    the gain or loss reported (their gain deemed nil, on Form T1170).  Every amount is the
+    sum of the lines rounded to the cent (:mod:`lotwise.regimes.rounding`), as ``lotwise
+    gains`` adds them."""
+    gifts = [line for line in row.lines if line.inclusion_exempt]
+    given = sum((schedule_3_line(line).proceeds for line in gifts), ZERO)
     rows = [
-        ("Sched 3 13199", "Proceeds of disposition (publicly traded shares, fund units)",
+        ("Sched 3 13199", "Proceeds of disposition (publicly traded shares, fund units)"
+         + (f", of which gifts of listed securities {_show(given)}" if gifts else ""),
          _show(row.proceeds)),
-        ("Sched 3", "Adjusted cost base", _show(row.acb)),
-        ("Sched 3", "Outlays and expenses", _show(row.outlays)),
-        ("Sched 3 13200", "Gain (or loss), superficial losses nil", _show(row.net_gain)),
+        ("Sched 3", "less adjusted cost base", _show(row.acb)),
+        ("Sched 3", "less outlays and expenses", _show(row.outlays)),
     ]
+    if row.denied:
+        rows.append(("s.40(2)(g)(i)", "plus superficial losses denied (those losses are nil)",
+                     _show(row.denied)))
+        rows.append(("", "  of which lost for good (registered plans)",
+                     _show(row.lost_for_good)))
     if row.exempt_gain:
-        rows.append(("s.38(a.1)", "Gain on gifts of listed shares", _show(row.exempt_gain)))
-        rows.append(("", "  of which taxable (zero inclusion since 2 May 2006)",
-                     _show(row.gift_taxable_gain)))
+        if row.gift_taxable_gain:  # a gift before 2 May 2006: included at 1/4
+            rows.append(("T1170", "less the gain on gifts of listed securities to a "
+                         "qualified donee (ITA s.38(a.1))", _show(row.exempt_gain)))
+            rows.append(("", "  of which taxable (1/4 for gifts before 2 May 2006, nil "
+                         "after), added to line 12700", _show(row.gift_taxable_gain)))
+        else:
+            rows.append(("T1170", "less the gain on gifts of listed securities to a "
+                         "qualified donee, deemed nil (ITA s.38(a.1))", _show(row.exempt_gain)))
     rows += [
-        ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain)",
+        ("Sched 3 13200", "Gain (or loss)", _show(row.net_gain)),
+        ("T1 12700", f"Taxable capital gain ({_pct(row.inclusion_rate)} of a net gain"
+         + (", plus the gifts' taxable part)" if row.gift_taxable_gain else ")"),
          _show(row.taxable_capital_gain)),
         ("", "Net capital losses of other years available", _show(row.carry_in)),
         ("T1 25300", "Net capital losses of other years applied", _show(row.applied)),
         ("", "Allowable capital loss of the year (carried forward)",
          _show(row.allowable_capital_loss)),
         ("", "Net capital losses carried forward", _show(row.carry_out)),
-        ("s.40(2)(g)(i)", "Superficial losses denied", _show(row.denied)),
-        ("", "  of which lost for good (registered plans)", _show(row.lost_for_good)),
     ]
     if row.marginal_rate is not None and row.estimated_tax is not None:
         rows.append(("", f"Tax at the marginal rate {_pct(row.marginal_rate)}",

@@ -63,7 +63,7 @@ from lotwise.errors import InputError, Problem, Source
 from lotwise.ledger.uk import UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
-from lotwise.regimes.base import UK, LossRule
+from lotwise.regimes.base import UK, LossRule, year_tables
 from lotwise.regimes.rounding import sa108_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
@@ -234,7 +234,7 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
     """The owner's ``[tax.uk.<owner>]`` table, checked."""
     raw = household.tax.get("uk", {})
     table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
-    source = Source("household.toml")
+    source = Source(household.source)
     path = f"tax.uk.{owner_id}"
     problems: list[Problem] = []
     if not isinstance(table, Mapping):
@@ -253,13 +253,11 @@ def uk_profile(household: Household, owner_id: str) -> UkProfile:
     years: dict[int, Decimal] = {}
     starts: dict[int, Decimal] = {}
     year_keys = ("taxable_income", "losses_brought_forward")
-    for year, sub in (table.get("years") or {}).items():
+    named = year_tables(table.get("years"), path, problems, source, what="tax year",
+                        naming=f"name the table by the year the tax year starts: "
+                               f"[{path}.years.2025] for 2025-26")
+    for year, sub in named.items():
         sub_path = f"{path}.years.{year}"
-        if not str(year).isdigit():
-            problems.append(Problem(source, sub_path, f"'{year}' is not a tax year",
-                                    f"name the table by the year the tax year starts: "
-                                    f"[{path}.years.2025] for 2025-26"))
-            continue
         if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
             problems.append(Problem(source, sub_path,
                                     "a year table takes only taxable_income and "
@@ -367,6 +365,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
     ``[tax.uk.<owner>] losses_brought_forward``.  Tax years lotwise has only the annual
     exempt amount for are carried through (:func:`net_year`) but not returned."""
     profile = uk_profile(household, owner_id)
+    source = Source(household.source)
     mine = [d for d in book.uk_disposals if d.owner == owner_id]
     oldest = available_years()[0]
     if profile.start is not None:
@@ -374,7 +373,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
         key = f"tax.uk.{owner_id}.years.{first}.losses_brought_forward"
         if first < oldest:
             raise InputError.one(
-                Source("household.toml"), key,
+                source, key,
                 f"lotwise has no UK annual exempt amount for {tax_year_label(first)}: it has "
                 f"them from {tax_year_label(oldest)}",
                 f"state the losses brought forward into {tax_year_label(oldest)} or a later "
@@ -382,7 +381,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
             )
         if last < first:
             raise InputError.one(
-                Source("household.toml"), key,
+                source, key,
                 f"lotwise starts {owner_id}'s capital gains at {tax_year_label(first)}, the "
                 f"tax year this table states the losses brought forward into, so it cannot "
                 f"compute {tax_year_label(last)}",
@@ -392,7 +391,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
     else:
         first = min(min((d.tax_year for d in mine), default=last), last)
         carried = profile.losses_brought_forward
-        _check_covered(first, mine, owner_id)
+        _check_covered(first, mine, owner_id, source)
     load_uk_year(last)  # the year asked for must be one lotwise computes the tax of
     full = set(tax_years())
     foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
@@ -424,9 +423,11 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
     return out
 
 
-def _check_covered(first: int, disposals: list[UkDisposal], owner_id: str) -> None:
+def _check_covered(first: int, disposals: list[UkDisposal], owner_id: str,
+                   source: Source) -> None:
     """An :class:`InputError` when the owner's tax years would start before the first one
-    lotwise has an annual exempt amount for, saying what is missing and how to start later."""
+    lotwise has an annual exempt amount for, saying what is missing and how to start later;
+    ``source`` is the household file, where the fix goes."""
     oldest = available_years()[0]
     if first >= oldest:
         return
@@ -436,7 +437,7 @@ def _check_covered(first: int, disposals: list[UkDisposal], owner_id: str) -> No
         _read(first)
         return
     raise InputError.one(
-        Source("household.toml"), f"tax.uk.{owner_id}.years.{oldest}.losses_brought_forward",
+        source, f"tax.uk.{owner_id}.years.{oldest}.losses_brought_forward",
         f"{owner_id} disposed of {early.symbol} on {early.date.isoformat()} (tax year "
         f"{tax_year_label(early.tax_year)}), but lotwise has no UK capital gains tax "
         f"parameters for {tax_year_label(first)}: it has the annual exempt amount, which "

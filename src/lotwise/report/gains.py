@@ -10,7 +10,23 @@ rounded to cents, and the totals are the sums of the rounded lines, as on the fo
 Canada (:func:`schedule_3_rows`): Schedule 3, Part 3 (publicly traded shares and fund
 units), in Canadian dollars, per calendar year: number, name, year of acquisition, proceeds
 of disposition, adjusted cost base, outlays and expenses, gain (or loss).  A superficial
-loss shows as the loss denied (code ``SL``, ITA s.40(2)(g)(i)) and a nil reported loss.
+loss shows as the loss denied (code ``SL``, ITA s.40(2)(g)(i)) and a nil reported loss.  A
+gift of listed securities to a qualified donee is worked out on Form T1170: its proceeds
+(the fair market value, s.69(1)(b)) and ACB are on Schedule 3 like a sale's, but the gain
+carried to Schedule 3 is only the part not eligible for the zero inclusion rate (s.38(a.1));
+with no advantage to the donor that part is nil (code ``T1170``), and the whole gain is in
+``zero_inclusion_gain``.  So each owner's lines add up to the two figures of the form:
+
+    line 13199 = proceeds
+    line 13200 = proceeds - ACB - outlays + superficial losses denied - zero-inclusion gains
+
+Example (the bundled ``ca`` example, Claire, 2025): proceeds 13,953.60 (1,637.20 of them a
+gift of XIC), ACB 14,183.23, outlays 0, superficial losses denied 370.28, the gift's gain
+204.75: line 13200 = 13,953.60 - 14,183.23 + 370.28 - 204.75 = -64.10.
+
+A gift made before 2 May 2006 is shown the same way, its gain on Form T1170 and off line
+13200, although its gain was then included at 1/4, not nil: ``lotwise tax`` adds that part
+to line 12700 (:func:`lotwise.regimes.ca.ca_years`, ``gift_taxable_gain``).
 
 United Kingdom (:func:`sa108_rows`): the disposals of a tax year (6 April to 5 April,
 named by the year it starts) in pounds sterling, one per person, share and day, with the
@@ -128,6 +144,7 @@ SCHEDULE_3_COLUMNS = (
     "gain",
     "code",
     "denied",
+    "zero_inclusion_gain",
     "kind",
     "account",
 )
@@ -140,6 +157,9 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
         if line.sold.year != year:
             continue
         amounts = schedule_3_line(line)
+        gain = amounts.reported_gain
+        # s.38(a.1): a gift's gain eligible for the zero inclusion rate stays on Form T1170
+        exempt = gain if line.inclusion_exempt else money(Decimal(0))
         rows.append({
             "owner": line.owner,
             "number": shares(line.quantity),
@@ -149,9 +169,10 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
             "proceeds": format(amounts.proceeds, "f"),
             "acb": format(amounts.acb, "f"),
             "outlays": format(amounts.outlays, "f"),
-            "gain": format(amounts.reported_gain, "f"),
-            "code": "SL" if line.denied else ("s.38(a.1)" if line.inclusion_exempt else ""),
+            "gain": format(gain - exempt, "f"),
+            "code": "SL" if line.denied else ("T1170" if line.inclusion_exempt else ""),
             "denied": format(amounts.denied, "f"),
+            "zero_inclusion_gain": format(exempt, "f"),
             "kind": line.kind,
             "account": line.account,
         })
@@ -160,16 +181,33 @@ def schedule_3_rows(book: Book, year: int) -> list[dict[str, object]]:
 
 
 def schedule_3_totals(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
-    """Per owner: proceeds, ACB, outlays, reported gain and superficial losses denied."""
+    """Per owner: proceeds (line 13199), ACB, outlays, reported gain (line 13200),
+    superficial losses denied and the gifts' gains at the zero inclusion rate (T1170)."""
     out: dict[str, dict[str, str]] = {}
     for owner in sorted({str(r["owner"]) for r in rows}):
         mine = [r for r in rows if r["owner"] == owner]
         out[owner] = {
             key: cents(sum((Decimal(str(r[key])) for r in mine), Decimal(0)))
-            for key in ("proceeds", "acb", "outlays", "gain", "denied")
+            for key in ("proceeds", "acb", "outlays", "gain", "denied", "zero_inclusion_gain")
         }
         out[owner]["lines"] = str(len(mine))
     return out
+
+
+T1170_COLUMNS = ("owner", "number", "name", "year_of_acquisition", "sold", "proceeds", "acb",
+                 "outlays", "capital_gain", "eligible_amount", "zero_inclusion_gain")
+
+
+def t1170_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The gifts among Schedule 3 ``rows`` whose gain has the zero inclusion rate, as Form
+    T1170 lists them: the capital gain, the eligible amount of the gift (its fair market
+    value: lotwise records no advantage to the donor) and the gain at the zero rate."""
+    return [
+        {key: row[key] for key in T1170_COLUMNS if key in row}
+        | {"capital_gain": row["zero_inclusion_gain"], "eligible_amount": row["proceeds"]}
+        for row in rows
+        if row["code"] == "T1170"
+    ]
 
 
 # --------------------------------------------------------------------------- United Kingdom

@@ -1,4 +1,7 @@
-"""Holdings by account and by asset class, with allocation against target and drift."""
+"""Holdings by account and by asset class, with allocation against target and drift.
+
+``currency`` names the currency of every amount: the household's base currency, into which
+:func:`lotwise.plan.money.in_base_currency` converts each owner's book and each price."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ def _pct(value: Decimal) -> str:
     return f"{value * 100:.2f}"
 
 
-def holdings_rows(alloc: Allocation) -> dict[str, object]:
+def holdings_rows(alloc: Allocation, currency: str | None = None) -> dict[str, object]:
     accounts = [
         {
             "account": p.account,
@@ -42,6 +45,7 @@ def holdings_rows(alloc: Allocation) -> dict[str, object]:
     ]
     return {
         "as_of": alloc.as_of.isoformat(),
+        "currency": currency,
         "total": cents(alloc.total),
         "cash": {acct: cents(v) for acct, v in alloc.cash.items()},
         "positions": accounts,

@@ -1,4 +1,10 @@
-"""Open lots with adjusted basis, unrealized gain, term and days until long-term."""
+"""Open lots with adjusted basis, unrealized gain, term and days until long-term.
+
+Each row names the ``regime`` of the account's owner.  A US lot has a term and the days
+until it turns long-term; a Canadian ACB pool or a UK section 104 holding has neither (its
+``term`` is ``pool``), and its ``wash_adjustment`` holds what the loss rule added to its
+cost: superficial losses added to the ACB in Canada (ITA s.53(1)(f)), always zero in the UK,
+where the 30-day rule re-matches the sale instead of adjusting the shares kept."""
 
 from __future__ import annotations
 
@@ -22,9 +28,11 @@ def lot_rows(book: Book, prices: PriceTable | None, as_of: date) -> list[dict[st
                 price = None
         value = price * lot.quantity if price is not None else None
         long_from = long_term_from(lot.holding_start)
+        regime = book.regime_of(lot.account)
         rows.append(
             {
                 "lot": lot.lot_id,
+                "regime": regime,
                 "account": lot.account,
                 "symbol": lot.symbol,
                 "quantity": shares(lot.quantity),
@@ -37,12 +45,10 @@ def lot_rows(book: Book, prices: PriceTable | None, as_of: date) -> list[dict[st
                 "value": cents(value) if value is not None else None,
                 "unrealized": cents(value - lot.basis) if value is not None else None,
                 # Canada and the UK pool shares at their average cost: no holding period
-                "term": (term_on(lot.holding_start, as_of).value
-                         if book.regime_of(lot.account) == "US" else "pool"),
-                "long_term_on": (long_from.isoformat()
-                                 if book.regime_of(lot.account) == "US" else None),
+                "term": term_on(lot.holding_start, as_of).value if regime == "US" else "pool",
+                "long_term_on": long_from.isoformat() if regime == "US" else None,
                 "days_to_long_term": (max(0, (long_from - as_of).days)
-                                      if book.regime_of(lot.account) == "US" else None),
+                                      if regime == "US" else None),
             }
         )
     return rows

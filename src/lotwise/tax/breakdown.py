@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.text import Text
 
 from lotwise.model.household import FilingStatus
 from lotwise.model.numbers import money
@@ -78,15 +79,16 @@ class Breakdown:
         table.add_column("What")
         table.add_column("Amount", justify="right")
         for section in self.sections:
-            heading = f"[bold]{section.title}[/bold]"
+            heading = Text(section.title, style="bold")
             if section.authority:
-                heading += f"  [dim]{section.authority}[/dim]"
+                heading.append(f"  {section.authority}", style="dim")
             table.add_section()
             table.add_row("", heading, "")
             for line in section.lines:
                 table.add_row(line.ref, line.label, f"{money(line.amount):,}")
         table.add_section()
-        table.add_row("", "[bold]Total: income tax + NIIT + state[/bold]", f"{money(self.total):,}")
+        table.add_row("", Text("Total: income tax + NIIT + state", style="bold"),
+                      f"{money(self.total):,}")
         return table
 
 

@@ -167,8 +167,10 @@ def unit_key_of(household: Household, owner_id: str) -> str:
     return owner_id
 
 
-def parse_tax_profile(household: Household, source: Source = DEFAULT_SOURCE) -> TaxProfile:
-    """Parse and check ``household.tax``; every problem found is reported at once."""
+def parse_tax_profile(household: Household, source: Source | None = None) -> TaxProfile:
+    """Parse and check ``household.tax``; every problem found is reported at once, naming
+    ``source`` (by default the file the household was read from)."""
+    source = source or Source(household.source)
     problems: list[Problem] = []
     raw: Mapping[str, Any] = household.tax or {}
 

@@ -11,6 +11,7 @@ from lotwise.errors import InputError
 from lotwise.model import ScheduledPurchase
 from lotwise.model.prices import MissingPriceError
 from lotwise.plan import CashFlow, Plan
+from lotwise.plan.options import TradingCosts
 
 from .scenario import TODAY, scenario
 
@@ -248,3 +249,17 @@ def test_a_gain_smaller_than_the_cost_of_selling_counts_as_a_loss_for_the_guard(
     sold = {(t.symbol, lot.lot_id) for t in plan.trades if t.action == "sell" for lot in t.lots}
     assert ("STK", "t0") not in sold and any(symbol == "BND" for symbol, _ in sold)
     assert plan.verification.ok
+
+
+def test_a_plan_that_spends_all_the_cash_leaves_room_for_the_commissions() -> None:
+    # Stocks 66 %: the $10,000 contribution is spent on bonds, and each trade costs $25 of
+    # commission, which the verification counts: the rounded plan must leave room for it.
+    s = scenario("""
+        2024-01-02 tax buy STK 660 @100
+        2024-01-02 tax buy BND 340 @100
+    """, {"STK": 100, "BND": 100, "STK2": 100, "TOT": 50, "AGG": 100})
+    costs = TradingCosts(commission=D(25), spread_bps=D(0))
+    plan = s.plan(flows=(CashFlow("tax", D(10000)),), costs=costs)
+    assert buys(plan)
+    assert plan.verification.ok, plan.verification.problems
+    assert D(0) <= plan.verification.cash["tax"] < D(100) + D(25)

@@ -719,7 +719,7 @@ def _quantize(qty: Decimal, whole: bool) -> Decimal:
 def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
                   solution: Solution, cash_now: dict[str, Decimal], flows: dict[str, Decimal],
                   options: PlanOptions) -> list[Trade]:
-    spread = options.costs.spread
+    spread, commission = options.costs.spread, options.costs.commission
     by_position: dict[tuple[str, str], list[tuple[_Lot, float]]] = {}
     for lot, sold in zip(lots, solution.sells, strict=True):
         if sold > 1e-6:
@@ -758,7 +758,7 @@ def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
         quantity = sum((sale.quantity for sale in sales), ZERO)
         if quantity <= 0:
             continue
-        cash[account_id] += quantity * price * (1 - spread)
+        cash[account_id] += quantity * price * (1 - spread) - commission
         # Lots matter only where a sale is taxed; elsewhere the broker's default relieves them.
         named = tuple(sales) if household.accounts[account_id].type.is_taxable else ()
         trades.append(Trade(account_id, "sell", symbol, quantity, price, named, (), ""))
@@ -774,9 +774,10 @@ def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
         if qty <= 0:
             continue
         buy_trades.append(Trade(b.account, "buy", b.symbol, qty, b.price, (), (), ""))
-        cash[b.account] -= qty * b.price * (1 + spread)
-    # Rounding must never leave an account short of cash: trim its largest purchase, and
-    # where there is none, sell one more step of a lot the plan already sells.
+        cash[b.account] -= qty * b.price * (1 + spread) + commission
+    # Rounding and commissions must never leave an account short of cash: trim its largest
+    # purchase (a purchase cut to nothing saves its commission too), and where there is
+    # none, sell one more step of a lot the plan already sells.
     for account_id in cash:
         floor = min(ZERO, cash_now[account_id])
         whole = not household.accounts[account_id].fractional
@@ -791,7 +792,7 @@ def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
                 buy_trades[buy_trades.index(biggest)] = Trade(
                     biggest.account, "buy", biggest.symbol, biggest.quantity - cut,
                     biggest.price, (), (), "")
-                cash[account_id] += cut * cost
+                cash[account_id] += cut * cost + (commission if cut == biggest.quantity else 0)
                 continue
             topup = next(((lot, room) for lot, room in spare[account_id] if room >= step), None)
             if topup is None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.plan.isa_allowance import isa_allowance, isa_limit
+from lotwise.plan.isa_allowance import check_contributions, isa_allowance, isa_limit
 
 from ..regimes.households import D, household, journal
 
@@ -58,3 +58,28 @@ def test_subscriptions_are_the_deposits_of_the_tax_year_into_every_isa_of_the_pe
 def test_no_isa_no_allowance() -> None:
     hh = household({"olivia": "UK"}, {"gia": ("olivia", "gia")})
     assert isa_allowance(hh, [], "olivia", date(2026, 11, 20)) is None
+
+
+def test_contributions_beyond_the_allowance_left_are_refused_with_the_figures() -> None:
+    hh = household({"olivia": "UK"}, {"isa": ("olivia", "isa"), "isa2": ("olivia", "isa"),
+                                      "gia": ("olivia", "gia")})
+    txns = journal("2026-05-01 isa deposit amount=15000")
+    today = date(2026, 11, 20)
+    check_contributions(hh, txns, [("isa", D(3000)), ("isa2", D(2000)), ("gia", D(9000))],
+                        today)  # £5,000 left: exactly used
+    with pytest.raises(InputError) as caught:
+        check_contributions(hh, txns, [("isa", D(3000)), ("isa2", D("2000.01"))], today)
+    message = str(caught.value)
+    assert "contributions of £5,000.01 to olivia's ISA exceed the allowance left" in message
+    assert "£5,000.00 left after £15,000.00 subscribed since 2026-04-06" in message
+    assert "contribute at most £5,000.00 to the ISA" in message
+
+
+def test_contributions_in_another_base_currency_are_counted_in_pounds() -> None:
+    hh = household({"olivia": "UK"}, {"isa": ("olivia", "isa")})
+    # Base currency worth half a pound: 30,000 units are £15,000, within £20,000.
+    check_contributions(hh, [], [("isa", D(30000))], date(2026, 11, 20),
+                        base_per_pound=D(2))
+    with pytest.raises(InputError):
+        check_contributions(hh, [], [("isa", D(40002))], date(2026, 11, 20),
+                            base_per_pound=D(2))

@@ -262,3 +262,15 @@ def test_uk_scheduled_purchase_in_the_gia_keeps_gain_lots_unsold() -> None:
     assert not [t for t in plan.trades if t.action == "sell" and t.symbol == "IGLT"]
     assert any(note.startswith("lots of IGLT (UK:olivia) are not sold: scheduled purchase of "
                                "IGLT in u_gia on 2026-12-01") for note in plan.notes)
+
+
+def test_a_uk_plan_refuses_contributions_beyond_the_isa_allowance() -> None:
+    # £5,000 already paid into the ISA since 6 April 2026: £15,000 of the £20,000 is left.
+    txns = journal(UK_GAIN_JOURNAL)
+    book = replay(UK_GAIN, txns, as_of=TODAY)
+    with pytest.raises(InputError, match="exceed the allowance left"):
+        make_plan(UK_GAIN, txns, book, UK_GAIN_PRICES, TODAY,
+                  PlanOptions(flows=(CashFlow("u_isa", D(15001)),)))
+    plan = make_plan(UK_GAIN, txns, book, UK_GAIN_PRICES, TODAY,
+                     PlanOptions(flows=(CashFlow("u_isa", D(15000)),)))
+    assert plan.verification.ok, plan.verification.problems

@@ -113,3 +113,28 @@ def isa_allowance(household: Household, transactions: Sequence[Transaction], own
     pounds = convert(household, deposits, dict.fromkeys(accounts, CURRENCY[UK]), fx)
     subscribed = sum((t.amount or ZERO for t in pounds), ZERO)
     return IsaAllowance(owner_id, isa_limit(tax_year), subscribed, accounts)
+
+
+def check_contributions(household: Household, transactions: Sequence[Transaction],
+                        contributions: Sequence[tuple[str, Decimal]], as_of: date,
+                        fx: FxTable | None = None, base_per_pound: Decimal = Decimal(1),
+                        ) -> None:
+    """Refuse a plan whose contributions (account, amount in the base currency) would pay
+    more into a person's ISAs this tax year than the allowance left (reg. 4ZA(1)): an
+    over-subscription is not allowed, and the excess would have to be repaid."""
+    paid: dict[str, Decimal] = {}
+    for account, amount in contributions:
+        acct = household.accounts.get(account)
+        if acct is not None and acct.type is AccountType.ISA and amount > 0:
+            paid[acct.owner] = paid.get(acct.owner, ZERO) + amount / base_per_pound
+    for owner, pounds in sorted(paid.items()):
+        allowance = isa_allowance(household, transactions, owner, as_of, fx)
+        if allowance is None or pounds <= allowance.left:
+            continue
+        raise InputError.one(
+            Source("plan request"), "contribution",
+            f"contributions of £{pounds:,.2f} to {owner}'s ISA exceed the allowance left: "
+            f"the {allowance.describe()}",
+            f"contribute at most £{allowance.left:,.2f} to the ISA this tax year, and the rest "
+            "to a GIA",
+        )

@@ -54,6 +54,7 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
 from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
+from lotwise.plan.isa_allowance import check_contributions
 from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
@@ -236,6 +237,9 @@ def propose(
                for account, unit in unit_of_accounts(household).items()}
     tax_book, book, prices = book, view.book, view.prices
     _check_flows(household, book, prices, as_of, options)
+    check_contributions(household, transactions,
+                        [(flow.account, flow.amount) for flow in options.flows], as_of, fx,
+                        view.factor("GBP"))
     before = allocation(household, book, prices, as_of)
     guard = build_guard(household, transactions, book, as_of)
     rebalance = options.review or bool(before.outside_band) or options.rebalance_to == "target"

@@ -191,6 +191,21 @@ def test_fx_rates_import_once_and_a_different_rate_is_refused(
     assert len(rates) == count and min(r.date for r in rates).year == 2024  # not 2023-06-01
 
 
+def test_a_price_that_disagrees_with_the_store_is_refused_naming_its_file_and_row(
+    target: Target, tmp_path: Path
+) -> None:
+    first = tmp_path / "prices.csv"
+    first.write_text("date,symbol,price\n2025-01-02,VTI,300\n2025-01-03,VTI,301\n")
+    ok("import", "prices", first, "--db", target.db)
+    later = tmp_path / "later.csv"
+    later.write_text("date,symbol,price\n2025-01-06,VTI,302\n2025-01-03,VTI,310\n")
+    code, out = run("import", "prices", later, "--db", target.db)
+    assert code == 2
+    assert f"{later}:3 field 'price'" in out
+    with target.open() as store:
+        assert [p.price for p in store.prices(["VTI"])] == [D(300), D(301)]  # nothing added
+
+
 def test_store_mode_messages_say_to_import_rates_and_never_mention_the_fx_option(
     target: Target,
 ) -> None:

@@ -26,9 +26,10 @@ from lotwise.cli.context import open_store, pick_household, store_url, stored_ra
 from lotwise.cli.options import DbOpt, HouseholdIdOpt, JsonOpt
 from lotwise.cli.output import console, friendly_errors, print_json
 from lotwise.errors import InputError, Problem, Source
-from lotwise.io import parse_household, read_prices, read_transactions
+from lotwise.io import parse_household, read_transactions
 from lotwise.io.fx_csv import read_fx_with_sources
 from lotwise.io.household_toml import read_text
+from lotwise.io.prices_csv import read_prices_with_sources
 from lotwise.ledger import replay
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
@@ -143,8 +144,9 @@ def _uk_rows(household: Household, book: Book, owner_id: str) -> list[Carryforwa
 
 
 def import_prices_file(store: Store, path: Path) -> ImportResult:
-    prices = read_prices(path, today=today())
-    return store.import_prices(prices, file_name=str(path), file_sha256=_sha256(path))
+    prices, sources = read_prices_with_sources(path, today=today())
+    return store.import_prices(prices, file_name=str(path), sources=sources,
+                               file_sha256=_sha256(path))
 
 
 def import_fx_file(store: Store, path: Path) -> ImportResult:

@@ -258,6 +258,14 @@ def read_prices(
     return parse_prices(read_text(path), str(path), today=today, known_symbols=known_symbols)
 
 
+def read_prices_with_sources(
+    path: str | os.PathLike[str], *, today: date
+) -> tuple[list[Price], list[Source]]:
+    """Read a prices CSV file, with where each price was read (its file and row), for
+    problems found later, such as a price that disagrees with one in the store."""
+    return parse_prices_with_sources(read_text(path), str(path), today=today)
+
+
 def parse_prices(
     text: str, source_name: str, *, today: date, known_symbols: Collection[str] | None = None
 ) -> list[Price]:
@@ -265,11 +273,21 @@ def parse_prices(
 
     Prices come back in file order, a repeated identical row only once.
     """
+    return parse_prices_with_sources(text, source_name, today=today,
+                                     known_symbols=known_symbols)[0]
+
+
+def parse_prices_with_sources(
+    text: str, source_name: str, *, today: date, known_symbols: Collection[str] | None = None
+) -> tuple[list[Price], list[Source]]:
+    """Parse prices CSV ``text``: the prices in file order (a repeated row once) and,
+    parallel to them, the row each was read from."""
     problems: list[Problem] = []
     rows = read_table(text, source_name, problems, required=PRICE_COLUMNS)
     if rows is None:
         raise InputError(problems)
     prices: list[Price] = []
+    sources: list[Source] = []
     first: dict[tuple[date, str], tuple[Decimal, int]] = {}
     for row in rows:
         cells = RowCells(row, source_name, problems)
@@ -299,6 +317,7 @@ def parse_prices(
             continue
         first[key] = (price, row.row)
         prices.append(Price(date=day, symbol=symbol, price=price))
+        sources.append(cells.source_of_row())
     if problems:
         raise InputError(problems)
-    return prices
+    return prices, sources

@@ -62,7 +62,8 @@ def harvest_command(
                         ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Tax-loss harvesting opportunities, household-wide and wash-sale-safe, with their
+    """Tax-loss harvesting opportunities, household-wide and safe from each owner's loss rule
+    (US wash sales, Canadian superficial losses, UK same-day and 30-day matching), with their
     arithmetic; the long-term gains that fit in the 0 % bracket (US); and the gains that the
     annual exempt amount still covers, with a rebuy the 30-day rule does not match (UK)."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
@@ -147,8 +148,9 @@ def calendar_command(
     days: Annotated[int, typer.Option(help="How far ahead to look.")] = 60,
     json_out: JsonOpt = False,
 ) -> None:
-    """The harvest calendar: when wash windows close, when switchbacks are allowed, which lots
-    turn long-term soon, and the year-end deadline."""
+    """The harvest calendar: when each owner's 30-day window (wash sale, superficial loss, UK
+    matching) closes, when switchbacks are allowed, which US lots turn long-term soon, and each
+    tax year's end."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     entries = harvest_calendar(ctx.household, ctx.transactions, ctx.book, ctx.prices,

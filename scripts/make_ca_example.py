@@ -52,7 +52,7 @@ PAUSE = (date(2025, 3, 1), date(2025, 5, 31))  # no scheduled purchases: markets
 HOUSEHOLD_TOML = """\
 # The Gagnon household: the Canadian example that ships with lotwise (docs/regimes.md).
 # Written by scripts/make_ca_example.py.  Amounts in CAD unless an account or security says
-# otherwise; read the transactions with --fx fx.csv.
+# otherwise; read the transactions with --fx fx.csv, or `lotwise import fx fx.csv` into a store.
 format_version = 1
 id = "gagnon"
 name = "Claire and Marc Gagnon"

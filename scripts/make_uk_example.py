@@ -53,7 +53,8 @@ ZERO = Decimal(0)
 HOUSEHOLD_TOML = """\
 # The Bennett household: the UK example that ships with lotwise (docs/regimes.md).
 # Written by scripts/make_uk_example.py.  Amounts in GBP unless a security says otherwise;
-# read the transactions with --fx fx.csv.  Tax years run from 6 April to 5 April.
+# read the transactions with --fx fx.csv, or `lotwise import fx fx.csv` into a store.  Tax
+# years run from 6 April to 5 April.
 format_version = 1
 id = "bennett"
 name = "Olivia and James Bennett"

@@ -69,6 +69,7 @@ from decimal import Decimal
 
 from lotwise.ledger.pools import ZERO, PooledReplayer, error
 from lotwise.model.household import Household
+from lotwise.model.rows import builder
 from lotwise.model.transactions import Action, Transaction
 
 WINDOW = timedelta(days=30)  # ITA s.54 "superficial loss" (a): 30 days before and after
@@ -175,21 +176,22 @@ class ShareSeries:
         """Shares acquired (bought or reinvested) from ``start`` to ``end``, both included."""
         days = self.acq_days
         hi = bisect_right(days, end)
-        lo = bisect_left(days, start)
+        lo = bisect_left(days, start, 0, hi)
         if hi <= lo:
             return ZERO
         totals = self.acq_totals
         return totals[hi - 1] - totals[lo - 1] if lo else totals[hi - 1]
 
+    def window(self, start: date, end: date) -> tuple[Decimal, Decimal]:
+        """Shares acquired from ``start`` to ``end`` (both included), and held at the end of
+        ``end``: what the superficial-loss test asks of every series, in one call."""
+        index = bisect_right(self.days, end)
+        return self.acquired(start, end), self.held[index - 1] if index else ZERO
+
     def first_acquired(self, start: date, end: date) -> date | None:
         days = self.acq_days
         lo = bisect_left(days, start)
         return days[lo] if lo < len(days) and days[lo] <= end else None
-
-    def held_at(self, day: date) -> Decimal:
-        """Shares held at the end of ``day``."""
-        index = bisect_right(self.days, day)
-        return self.held[index - 1] if index else ZERO
 
     def record_held(self, day: date, held: Decimal) -> None:
         if self.days and self.days[-1] == day:
@@ -205,6 +207,11 @@ class ShareSeries:
         else:
             self.acq_days.append(day)
             totals.append(totals[-1] + shares if totals else shares)
+
+
+# Superficial losses make many of these per replay (lotwise.model.rows: field order).
+_build_substitute = builder(SubstituteShare)
+_build_superficial = builder(SuperficialLoss)
 
 
 class QuantityIndex:
@@ -260,11 +267,6 @@ class QuantityIndex:
         found = self._series.get((account, symbol))
         return found.first_acquired(start, end) if found is not None else None
 
-    def held(self, account: str, symbol: str, day: date) -> Decimal:
-        """Shares held at the end of ``day``."""
-        found = self._series.get((account, symbol))
-        return found.held_at(day) if found is not None else ZERO
-
 
 class CaReplayer(PooledReplayer):
     """Replays the accounts of the household's Canadian residents, in Canadian dollars."""
@@ -296,6 +298,12 @@ class CaReplayer(PooledReplayer):
         # (owner, identical group) -> the share series of every affiliated account and
         # identical security that ever held shares, found once
         self.identical: dict[tuple[str, str], list[tuple[str, str, ShareSeries]]] = {}
+        # account -> its owner, and whether a denied loss added there is lost for good: the
+        # property is in a registered plan, or with a person lotwise keeps no Canadian ACB for
+        self.substitute_holder = {
+            a.id: (a.owner, not a.type.is_taxable or a.owner not in self.tracked)
+            for a in household.accounts.values()
+        }
 
     def rule_name(self) -> str:
         return "adjusted cost base, ITA s.47"
@@ -361,8 +369,7 @@ class CaReplayer(PooledReplayer):
         held = ZERO
         caps: list[tuple[str, str, Decimal, Decimal]] = []  # account, symbol, cap, held
         for account, symbol, series in self._identical_series(owner, txn.symbol):
-            bought = series.acquired(start, end)
-            still = series.held_at(end)
+            bought, still = series.window(start, end)
             acquired += bought
             held += still
             if bought > 0 or still > 0:
@@ -380,20 +387,15 @@ class CaReplayer(PooledReplayer):
             if cap <= 0:
                 continue
             amount = denied * cap / total
-            acct = self.household.accounts[account]
-            permanent = not acct.type.is_taxable or acct.owner not in self.tracked
+            holder, permanent = self.substitute_holder[account]
             if not permanent:
                 self.add_to_acb(account, symbol, amount, txn.date, end)
-            substitutes.append(SubstituteShare(account, acct.owner, symbol, cap, amount,
-                                               permanent))
-        self.superficial.append(
-            SuperficialLoss(
-                txn_id=txn.id, owner=owner, account=txn.account, symbol=txn.symbol,
-                sold=txn.date, shares_sold=txn.quantity, acquired=acquired, held_at_end=held,
-                superficial_shares=shares, loss=loss, denied=denied,
-                substitutes=tuple(substitutes),
-            )
-        )
+            substitutes.append(_build_substitute((account, holder, symbol, cap, amount,
+                                                  permanent)))
+        self.superficial.append(_build_superficial((
+            txn.id, owner, txn.account, txn.symbol, txn.date, txn.quantity, acquired, held,
+            shares, loss, denied, tuple(substitutes),
+        )))
         return denied
 
     def _identical_series(self, owner: str, symbol: str) -> list[tuple[str, str, ShareSeries]]:

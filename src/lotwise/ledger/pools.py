@@ -34,6 +34,7 @@ from lotwise.errors import InputError, Source
 from lotwise.ledger.book import CashEvent
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, OpenLot, Term
+from lotwise.model.rows import builder
 from lotwise.model.transactions import Action, Transaction
 
 ZERO = Decimal(0)
@@ -93,6 +94,9 @@ class PoolBalance:
     def cost_per_share(self) -> Decimal:
         return self.cost / self.quantity if self.quantity else ZERO
 
+
+# Many rows are made per replay: built as lotwise.model.rows does (values in field order).
+_build_disposal = builder(Disposal)
 
 _HANDLER_NAMES = {
     Action.BUY: "buy",
@@ -341,26 +345,12 @@ class PooledReplayer(ABC):
         nothing in the generic view; the country's own records carry their detail."""
         assert txn.symbol is not None
         gain = ZERO if kind == "donation" else proceeds - basis + adjustment
-        self.disposals.append(
-            Disposal(
-                txn_id=txn.id,
-                lot_id=lot_id,
-                account=account or txn.account,
-                symbol=txn.symbol,
-                quantity=quantity,
-                acquired=acquired,
-                holding_start=acquired,
-                sold=txn.date,
-                proceeds=proceeds,
-                basis=basis,
-                adjustment_code=code,
-                adjustment=adjustment,
-                gain=gain,
-                term=Term.LONG,  # no holding period in Canada or the UK
-                kind=kind,
-                reportable=reportable,
-            )
-        )
+        self.disposals.append(_build_disposal((
+            txn.id, lot_id, account or txn.account, txn.symbol, quantity, acquired, acquired,
+            txn.date, proceeds, basis, code, adjustment, gain,
+            Term.LONG,  # no holding period in Canada or the UK
+            kind, reportable,
+        )))
 
     def open_lots(self) -> list[OpenLot]:
         lots = []

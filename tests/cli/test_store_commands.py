@@ -318,3 +318,44 @@ def test_canadian_and_uk_households_import_with_their_tax_tables(
             assert row.short_term == 0 and str(row.long_term) == owner[key]
     first = carried[("claire", 2025)] if name == "ca" else carried[("olivia", 2025)]
     assert first.long_term != 0
+
+
+# -- the bundled examples share one store ---------------------------------------------------
+
+
+def price_rows(path: Path, symbol: str) -> list[tuple[date, Decimal]]:
+    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
+    return [(date.fromisoformat(d), D(p)) for d, s, p in rows if s == symbol]
+
+
+@pytest.mark.parametrize("name", [
+    "ca",
+    pytest.param("uk", marks=pytest.mark.xfail(
+        strict=True,
+        reason="the UK example's VTI prices are still its own, not the US example's: its "
+        "prices.csv conflicts with the demo's for VTI until scripts/make_uk_example.py reads "
+        "them from the US example; remove this mark when it does")),
+])
+def test_a_bundled_example_imports_into_the_demos_store(target: Target, name: str) -> None:
+    # `lotwise demo` fills the store with the US example; VTI is priced there, and the other
+    # examples' VTI rows are the same rows, so they import beside it.
+    ok("demo", "--db", target.db, "--as-of", "2026-11-20", "--json")
+    folder = example_dir(name)
+    household = load_household(folder / "household.toml")
+    ok("init", folder / "household.toml", "--db", target.db)
+    ok("import", "fx", folder / "fx.csv", "--db", target.db)
+    ok("import", "transactions", folder / "transactions.csv", "--db", target.db,
+       "--household-id", household.id)
+    prices = as_json("import", "prices", folder / "prices.csv", "--db", target.db)
+    vti = price_rows(folder / "prices.csv", "VTI")
+    rows = len((folder / "prices.csv").read_text().splitlines()) - 1
+    # every VTI row was in the store already, at the same price; the rest are new
+    assert (prices["added"], prices["skipped"]) == (rows - len(vti), len(vti))
+    with target.open() as store:
+        assert store.household_ids() == sorted(["rivera", household.id])
+        stored = [(p.date, p.price) for p in store.prices(["VTI"])]
+    assert stored == price_rows(example_dir() / "prices.csv", "VTI")
+    # the household's reports read the shared prices as they read its own file
+    for args in (["holdings", "--as-of", "2026-11-20"], ["tax", "--year", "2025"]):
+        assert as_json(*args, "--db", target.db, "--household-id", household.id) == as_json(
+            *args, *files(name))

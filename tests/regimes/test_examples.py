@@ -336,13 +336,14 @@ def test_lots_of_a_usd_fund_held_by_a_canadian_are_valued_in_cad() -> None:
 
 
 def test_claires_us_dollars_are_valued_at_the_days_rate_not_the_deposits() -> None:
-    # US$15,000 deposited at USD/CAD 1.3297; VTI bought (50 @ 237.23 + 4.95), nine
+    # US$15,000 deposited at USD/CAD 1.3297; VTI bought (50 @ 197.79 + 4.95), nine
     # dividends of 47.50 and two of 28.50 less the 15 % US withholding, 20 VTI sold
-    # (@ 300.99 - 4.95): all in US dollars, none restated at a past rate.
-    usd = (D(15000) - D("11866.45") + 9 * D("47.50") * D("0.85") + D("6014.85")
+    # (@ 273.18 - 4.95): all in US dollars, none restated at a past rate.
+    usd = (D(15000) - D("9894.45") + 9 * D("47.50") * D("0.85") + D("5458.65")
            + 2 * D("28.50") * D("0.85"))
-    assert book_of("ca").cash["claire_usd"] == usd == D("9560.225")
+    assert book_of("ca").cash["claire_usd"] == usd == D("10976.025")
     code, out = run("holdings", *files("ca"), "--as-of", "2026-11-20", "--json")
     assert code == 0, out
-    # at 2026-11-20's USD/CAD 1.3676: 13,074.56 (the deposits' rates gave 13,041.08)
-    assert json.loads(out)["cash"]["claire_usd"] == "13074.56"
+    # at 2026-11-20's USD/CAD 1.3676: 15,010.81 (each row at its own day's rate gave
+    # 14,895.75)
+    assert json.loads(out)["cash"]["claire_usd"] == "15010.81"

@@ -9,7 +9,9 @@ rolls all of it back, and the store is as it was.  Re-importing a file adds noth
 
 Prices and FX rates are shared by every household in the store and imported the same way:
 all rows of a file or none, the same rows again add nothing, and a different value for a
-stored day is refused.  Import the FX rates a journal needs before the journal.
+stored day is refused.  A store holds one price per symbol and day, whichever household's
+file it came from, so two listings under one ticker need a symbol each (SHOP and SHOP.TO).
+Import the FX rates a journal needs before the journal.
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def import_transactions_command(
 @import_app.command("prices")
 @friendly_errors
 def import_prices_command(file: FileArg, db: DbOpt = None, json_out: JsonOpt = False) -> None:
-    """Import a prices CSV (date,symbol,price): all rows or none."""
+    """Import a prices CSV (date,symbol,price): all rows or none.  Prices are shared by
+    every household in the store, one per symbol and day."""
     _require_file(file)
     with open_store(db) as store:
         result = import_prices_file(store, file)

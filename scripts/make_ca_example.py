@@ -17,6 +17,9 @@ The story, 2024-01-02 to 2026-11-20: Claire and Marc Gagnon, spouses resident in
 * Accounts: Claire's non-registered accounts in CAD (``claire_cash``) and in USD
   (``claire_usd``, which holds VTI), her RRSP and TFSA; Marc's non-registered account, TFSA
   and FHSA.  Claire's two non-registered accounts share one adjusted cost base per security.
+* Their brokerage's rules, as ``[policy]`` and the accounts state them for ``lotwise
+  plan``: whole ETF units only, no trade under C$1,000 (the commission is C$9.99 a trade),
+  and US-dollar funds only in the US-dollar account.
 * Monthly purchases, paused from March to May 2025 while markets fell; VTI held in the USD
   account, the RRSP and the TFSA, its dividends withheld at 15 %, 0 % (RRSP) and 15 %.
 * Superficial loss (a): on 2025-04-07 Claire sells all her VFV at a loss; on 2025-04-22
@@ -75,41 +78,50 @@ name = "Marc Gagnon"
 spouse = "claire"
 tax_residence = "CA"
 
+# Their brokerage, like most in Canada, trades ETF units in whole numbers only.
 [accounts.claire_cash]
 name = "Claire non-registered (CAD)"
 owner = "claire"
 type = "non_registered"
+fractional = false
 
 [accounts.claire_usd]
 name = "Claire non-registered (USD)"
 owner = "claire"
 type = "non_registered"
+fractional = false
 currency = "USD"
+allowed = ["VTI"]             # US-dollar funds only: others would need a currency exchange
 
 [accounts.claire_rrsp]
 name = "Claire RRSP"
 owner = "claire"
 type = "rrsp"
+fractional = false
 
 [accounts.claire_tfsa]
 name = "Claire TFSA"
 owner = "claire"
 type = "tfsa"
+fractional = false
 
 [accounts.marc_cash]
 name = "Marc non-registered"
 owner = "marc"
 type = "non_registered"
+fractional = false
 
 [accounts.marc_tfsa]
 name = "Marc TFSA"
 owner = "marc"
 type = "tfsa"
+fractional = false
 
 [accounts.marc_fhsa]
 name = "Marc FHSA"
 owner = "marc"
 type = "fhsa"
+fractional = false
 
 # Two S&P 500 funds from different providers share an identical_group: lotwise treats
 # them as identical property for the superficial-loss rule, the cautious reading.
@@ -148,6 +160,11 @@ weight = 0.8
 canada = 0.35
 us = 0.45
 intl = 0.2
+
+# Their brokerage charges C$9.99 a trade (US$4.95 in the US-dollar account): the plan
+# makes no trade under C$1,000, where that would be 1 % or more.
+[policy]
+min_trade = 1000
 
 # Canadian tax settings (docs/regimes.md): net capital losses carried into 2024 (the
 # allowable half, as on the notice of assessment) and the combined marginal rates.

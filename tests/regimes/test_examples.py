@@ -347,3 +347,25 @@ def test_claires_us_dollars_are_valued_at_the_days_rate_not_the_deposits() -> No
     # at 2026-11-20's USD/CAD 1.3676: 15,010.81 (each row at its own day's rate gave
     # 14,895.75)
     assert json.loads(out)["cash"]["claire_usd"] == "15010.81"
+
+
+@pytest.mark.parametrize("options", [
+    (), ("--harvest", "--to", "target"), ("--contribution", "claire_tfsa=700"),
+], ids=["band", "harvest-to-target", "contribution"])
+def test_the_canadian_plan_gives_orders_a_canadian_brokerage_takes(
+    options: tuple[str, ...],
+) -> None:
+    # The Gagnons' brokerage trades whole ETF units (fractional = false in every account),
+    # their [policy] makes no trade under C$1,000 (a C$9.99 commission would be 1 % or
+    # more) and the US-dollar account buys only US-dollar funds (allowed = ["VTI"]).
+    code, out = run("plan", *files("ca"), "--as-of", TODAY.isoformat(), "--no-save",
+                    *options, "--json")
+    assert code == 0, out
+    plan = json.loads(out)
+    assert plan["verification"]["ok"] and plan["currency"] == "CAD"
+    assert len(plan["trades"]) >= 5
+    for trade in plan["trades"]:
+        assert D(trade["quantity"]) == D(trade["quantity"]).to_integral_value(), trade
+        assert D(trade["value"]) >= 1000, trade
+        if trade["account"] == "claire_usd" and trade["action"] == "buy":
+            assert trade["symbol"] == "VTI", trade

@@ -7,11 +7,19 @@ The default folder is ``src/lotwise/data/examples/ca``.  Everything is determini
 seeded price walk through fixed anchors and a fixed schedule), so running the script twice
 writes identical bytes.  Read it with ``--fx fx.csv`` and today = 2026-11-20.
 
+VTI's prices are not drawn: they are the US example's own rows
+(``src/lotwise/data/examples/us/prices.csv``) from 2024-01-02 on, so both examples import
+into one store, where prices are shared by symbol across households (docs/store.md).  VTI
+trades in New York, so it has no price on 4 July; the Canadian-listed funds do.
+
 The story, 2024-01-02 to 2026-11-20: Claire and Marc Gagnon, spouses resident in Canada.
 
 * Accounts: Claire's non-registered accounts in CAD (``claire_cash``) and in USD
   (``claire_usd``, which holds VTI), her RRSP and TFSA; Marc's non-registered account, TFSA
   and FHSA.  Claire's two non-registered accounts share one adjusted cost base per security.
+* Their brokerage's rules, as ``[policy]`` and the accounts state them for ``lotwise
+  plan``: whole ETF units only, no trade under C$1,000 (the commission is C$9.99 a trade),
+  and US-dollar funds only in the US-dollar account.
 * Monthly purchases, paused from March to May 2025 while markets fell; VTI held in the USD
   account, the RRSP and the TFSA, its dividends withheld at 15 %, 0 % (RRSP) and 15 %.
 * Superficial loss (a): on 2025-04-07 Claire sells all her VFV at a loss; on 2025-04-22
@@ -44,7 +52,9 @@ from pathlib import Path
 START = date(2024, 1, 2)
 END = date(2026, 11, 20)
 SEED = 20240102
-OUT = Path(__file__).resolve().parent.parent / "src" / "lotwise" / "data" / "examples" / "ca"
+EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "lotwise" / "data" / "examples"
+OUT = EXAMPLES / "ca"
+US_PRICES = EXAMPLES / "us" / "prices.csv"  # written by make_us_example.py
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 PAUSE = (date(2025, 3, 1), date(2025, 5, 31))  # no scheduled purchases: markets falling
@@ -68,41 +78,50 @@ name = "Marc Gagnon"
 spouse = "claire"
 tax_residence = "CA"
 
+# Their brokerage, like most in Canada, trades ETF units in whole numbers only.
 [accounts.claire_cash]
 name = "Claire non-registered (CAD)"
 owner = "claire"
 type = "non_registered"
+fractional = false
 
 [accounts.claire_usd]
 name = "Claire non-registered (USD)"
 owner = "claire"
 type = "non_registered"
+fractional = false
 currency = "USD"
+allowed = ["VTI"]             # US-dollar funds only: others would need a currency exchange
 
 [accounts.claire_rrsp]
 name = "Claire RRSP"
 owner = "claire"
 type = "rrsp"
+fractional = false
 
 [accounts.claire_tfsa]
 name = "Claire TFSA"
 owner = "claire"
 type = "tfsa"
+fractional = false
 
 [accounts.marc_cash]
 name = "Marc non-registered"
 owner = "marc"
 type = "non_registered"
+fractional = false
 
 [accounts.marc_tfsa]
 name = "Marc TFSA"
 owner = "marc"
 type = "tfsa"
+fractional = false
 
 [accounts.marc_fhsa]
 name = "Marc FHSA"
 owner = "marc"
 type = "fhsa"
+fractional = false
 
 # Two S&P 500 funds from different providers share an identical_group: lotwise treats
 # them as identical property for the superficial-loss rule, the cautious reading.
@@ -142,6 +161,11 @@ canada = 0.35
 us = 0.45
 intl = 0.2
 
+# Their brokerage charges C$9.99 a trade (US$4.95 in the US-dollar account): the plan
+# makes no trade under C$1,000, where that would be 1 % or more.
+[policy]
+min_trade = 1000
+
 # Canadian tax settings (docs/regimes.md): net capital losses carried into 2024 (the
 # allowable half, as on the notice of assessment) and the combined marginal rates.
 [tax.ca.claire]
@@ -152,15 +176,18 @@ marginal_rate = 0.4341
 marginal_rate = 0.2965
 """
 
-# symbol -> (currency, start price, {anchor date: multiple of the start price})
+# symbol -> (currency, start price); the walks follow EQUITY_PATH or BOND_PATH.  VTI keeps
+# its place (and its draws of the seeded generator, unused) so that the series drawn after
+# it are the same whether its prices are drawn or read from the US example.
 PRICES: dict[str, tuple[str, Decimal]] = {
     "XIC": ("CAD", Decimal("33.50")),
     "VFV": ("CAD", Decimal("110.00")),
     "ZSP": ("CAD", Decimal("68.00")),
-    "VTI": ("USD", Decimal("237.00")),
+    "VTI": ("USD", Decimal("237.00")),  # drawn, then replaced by the US example's rows
     "XEF": ("CAD", Decimal("33.00")),
     "XBB": ("CAD", Decimal("28.40")),
 }
+SHARED_WITH_US = ("VTI",)  # priced by the US example's prices.csv
 EQUITY_PATH = (
     (date(2024, 1, 2), 1.00), (date(2024, 7, 15), 1.10), (date(2024, 12, 31), 1.18),
     (date(2025, 2, 19), 1.22), (date(2025, 4, 8), 0.96), (date(2025, 5, 8), 1.05),
@@ -198,6 +225,18 @@ def path_value(path: tuple[tuple[date, float], ...], day: date) -> float:
     return path[-1][1]
 
 
+def us_example_prices(symbol: str) -> dict[tuple[str, date], Decimal]:
+    """The US example's prices of ``symbol`` from START to END, exactly as written there."""
+    with US_PRICES.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["symbol"] == symbol]
+    found = {(symbol, date.fromisoformat(r["date"])): Decimal(r["price"]) for r in rows}
+    shared = {key: price for key, price in found.items() if START <= key[1] <= END}
+    if not shared or min(d for _, d in shared) != START or max(d for _, d in shared) != END:
+        sys.exit(f"{US_PRICES} must price {symbol} from {START} to {END}: run "
+                 "scripts/make_us_example.py first")
+    return shared
+
+
 def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
                                             dict[date, Decimal]]:
     days = list(weekdays(START, END))
@@ -208,6 +247,9 @@ def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
             noise = 1 + rng.uniform(-0.004, 0.004)
             value = float(start) * path_value(path, day) * noise
             prices[(symbol, day)] = Decimal(str(value)).quantize(CENT)
+    for symbol in SHARED_WITH_US:
+        prices = {key: price for key, price in prices.items() if key[0] != symbol}
+        prices.update(us_example_prices(symbol))
     fx = {
         day: Decimal(str(path_value(FX_PATH, day) * (1 + rng.uniform(-0.002, 0.002))))
         .quantize(Decimal("0.0001"))

@@ -18,7 +18,6 @@ from lotwise.cli import app, store_commands
 from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
 from lotwise.io import example_dir, load_household, parse_household, read_transactions
 from lotwise.ledger import replay
-from lotwise.model.numbers import money
 from lotwise.store import BookNotFoundError
 from tests.stores import take_snapshot
 
@@ -79,6 +78,46 @@ def test_a_household_with_every_key_round_trips_and_imports(target: Target) -> N
     on_files = ["--household", str(path), "--transactions", str(FIXTURES / "every_key.csv")]
     for args in (["tax", "--year", "2025", "--as-of", "2025-12-31"], ["gains", "--year", "2025"]):
         assert as_json(*args, "--db", target.db) == as_json(*args, *on_files)
+
+
+def reported_carryforwards(db: str, year: int) -> dict[str, tuple[str, str]]:
+    """Each tax unit's (short-term, long-term) carryforward out of ``year`` as `lotwise tax`
+    reports it; Canada and the UK have no short term."""
+    report = as_json("tax", "--year", str(year), "--as-of", "2026-11-20", "--db", db)
+    figures = {u["tax_unit"]: (u["carryforward_out"]["short"], u["carryforward_out"]["long"])
+               for u in report["units"]}
+    figures |= {o["owner"]: ("0", o["net_capital_losses_out"]) for o in report.get("canada", [])}
+    figures |= {o["owner"]: ("0", o["losses_carried_forward"])
+                for o in report.get("united_kingdom", [])}
+    return figures
+
+
+def test_stored_carryforwards_are_the_figures_lotwise_tax_reports_to_the_cent(
+    target: Target, tmp_path: Path
+) -> None:
+    # Amounts off the cent in every regime: Alex's loss is 10,000.005, of which 3,000 is
+    # deducted (IRC s.1211(b)), carrying 7,000.005; Claire's Schedule 3 line is 3,000.01 -
+    # 4,000 = -999.99, half of it allowable (s.38(b)), 499.995 on top of the 1,500 carried
+    # in; Olivia's proceeds of 7,000.0004 are 7,000.00 to the penny (SA108 lines are
+    # rounded before they are added), a loss of 1,000.00 on the 2,000 brought forward.
+    journal = tmp_path / "off_the_cent.csv"
+    journal.write_text((FIXTURES / "every_key.csv").read_text()
+                       .replace("VTI,100,200,", "VTI,100,199.99995,")
+                       .replace("XIC,100,30,", "XIC,100,30.0001,")
+                       .replace("ISF,1000,7,", "ISF,1000,7.0000004,"))
+    ok("init", FIXTURES / "every_key.toml", "--db", target.db)
+    ok("import", "transactions", journal, "--db", target.db)
+    with target.open() as store:
+        carried = store.carryforwards("every_key")
+    assert [(r.tax_unit, r.year, str(r.short_term), str(r.long_term)) for r in carried] == [
+        ("alex+sam", 2026, "7000.01", "1000.00"),  # 7,000.005 rounded half up
+        ("claire", 2026, "0", "2000.00"),  # 1,999.995
+        ("family_trust", 2026, "0.00", "0.00"),
+        ("olivia", 2026, "0", "3000.00"),
+    ]
+    for row in carried:
+        assert (str(row.short_term), str(row.long_term)) == reported_carryforwards(
+            target.db, row.year - 1)[row.tax_unit], row
 
 
 # -- an import writes all or nothing --------------------------------------------------------
@@ -276,6 +315,47 @@ def test_canadian_and_uk_households_import_with_their_tax_tables(
             if row is None:  # no disposal yet: nothing computed, nothing stored
                 assert owner["owner"] == "marc" and year == 2024
                 continue
-            assert row.short_term == 0 and str(money(row.long_term)) == owner[key]
+            assert row.short_term == 0 and str(row.long_term) == owner[key]
     first = carried[("claire", 2025)] if name == "ca" else carried[("olivia", 2025)]
     assert first.long_term != 0
+
+
+# -- the bundled examples share one store ---------------------------------------------------
+
+
+def price_rows(path: Path, symbol: str) -> list[tuple[date, Decimal]]:
+    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
+    return [(date.fromisoformat(d), D(p)) for d, s, p in rows if s == symbol]
+
+
+@pytest.mark.parametrize("name", [
+    "ca",
+    pytest.param("uk", marks=pytest.mark.xfail(
+        strict=True,
+        reason="the UK example's VTI prices are still its own, not the US example's: its "
+        "prices.csv conflicts with the demo's for VTI until scripts/make_uk_example.py reads "
+        "them from the US example; remove this mark when it does")),
+])
+def test_a_bundled_example_imports_into_the_demos_store(target: Target, name: str) -> None:
+    # `lotwise demo` fills the store with the US example; VTI is priced there, and the other
+    # examples' VTI rows are the same rows, so they import beside it.
+    ok("demo", "--db", target.db, "--as-of", "2026-11-20", "--json")
+    folder = example_dir(name)
+    household = load_household(folder / "household.toml")
+    ok("init", folder / "household.toml", "--db", target.db)
+    ok("import", "fx", folder / "fx.csv", "--db", target.db)
+    ok("import", "transactions", folder / "transactions.csv", "--db", target.db,
+       "--household-id", household.id)
+    prices = as_json("import", "prices", folder / "prices.csv", "--db", target.db)
+    vti = price_rows(folder / "prices.csv", "VTI")
+    rows = len((folder / "prices.csv").read_text().splitlines()) - 1
+    # every VTI row was in the store already, at the same price; the rest are new
+    assert (prices["added"], prices["skipped"]) == (rows - len(vti), len(vti))
+    with target.open() as store:
+        assert store.household_ids() == sorted(["rivera", household.id])
+        stored = [(p.date, p.price) for p in store.prices(["VTI"])]
+    assert stored == price_rows(example_dir() / "prices.csv", "VTI")
+    # the household's reports read the shared prices as they read its own file
+    for args in (["holdings", "--as-of", "2026-11-20"], ["tax", "--year", "2025"]):
+        assert as_json(*args, "--db", target.db, "--household-id", household.id) == as_json(
+            *args, *files(name))

@@ -336,13 +336,36 @@ def test_lots_of_a_usd_fund_held_by_a_canadian_are_valued_in_cad() -> None:
 
 
 def test_claires_us_dollars_are_valued_at_the_days_rate_not_the_deposits() -> None:
-    # US$15,000 deposited at USD/CAD 1.3297; VTI bought (50 @ 237.23 + 4.95), nine
+    # US$15,000 deposited at USD/CAD 1.3297; VTI bought (50 @ 197.79 + 4.95), nine
     # dividends of 47.50 and two of 28.50 less the 15 % US withholding, 20 VTI sold
-    # (@ 300.99 - 4.95): all in US dollars, none restated at a past rate.
-    usd = (D(15000) - D("11866.45") + 9 * D("47.50") * D("0.85") + D("6014.85")
+    # (@ 273.18 - 4.95): all in US dollars, none restated at a past rate.
+    usd = (D(15000) - D("9894.45") + 9 * D("47.50") * D("0.85") + D("5458.65")
            + 2 * D("28.50") * D("0.85"))
-    assert book_of("ca").cash["claire_usd"] == usd == D("9560.225")
+    assert book_of("ca").cash["claire_usd"] == usd == D("10976.025")
     code, out = run("holdings", *files("ca"), "--as-of", "2026-11-20", "--json")
     assert code == 0, out
-    # at 2026-11-20's USD/CAD 1.3676: 13,074.56 (the deposits' rates gave 13,041.08)
-    assert json.loads(out)["cash"]["claire_usd"] == "13074.56"
+    # at 2026-11-20's USD/CAD 1.3676: 15,010.81 (each row at its own day's rate gave
+    # 14,895.75)
+    assert json.loads(out)["cash"]["claire_usd"] == "15010.81"
+
+
+@pytest.mark.parametrize("options", [
+    (), ("--harvest", "--to", "target"), ("--contribution", "claire_tfsa=700"),
+], ids=["band", "harvest-to-target", "contribution"])
+def test_the_canadian_plan_gives_orders_a_canadian_brokerage_takes(
+    options: tuple[str, ...],
+) -> None:
+    # The Gagnons' brokerage trades whole ETF units (fractional = false in every account),
+    # their [policy] makes no trade under C$1,000 (a C$9.99 commission would be 1 % or
+    # more) and the US-dollar account buys only US-dollar funds (allowed = ["VTI"]).
+    code, out = run("plan", *files("ca"), "--as-of", TODAY.isoformat(), "--no-save",
+                    *options, "--json")
+    assert code == 0, out
+    plan = json.loads(out)
+    assert plan["verification"]["ok"] and plan["currency"] == "CAD"
+    assert len(plan["trades"]) >= 5
+    for trade in plan["trades"]:
+        assert D(trade["quantity"]) == D(trade["quantity"]).to_integral_value(), trade
+        assert D(trade["value"]) >= 1000, trade
+        if trade["account"] == "claire_usd" and trade["action"] == "buy":
+            assert trade["symbol"] == "VTI", trade

@@ -570,6 +570,14 @@ def test_price_conflict_names_file_and_row(store: Store, snapshot: TakeSnapshot)
     assert "VTI" in problem.message and "2024-01-03" in problem.message
     assert "234" in problem.message and "233.9" in problem.message
     assert "correct the price" in problem.fix
+    # Prices are market data, one per symbol and day for every household: a second listing
+    # under the same ticker needs a symbol of its own.
+    assert problem.message.endswith(
+        "(a store keeps one price per symbol and day, shared by all its households)")
+    assert problem.fix.endswith(
+        "if they are the prices of two listings under one ticker, on two exchanges, give each "
+        "listing a symbol of its own, exchange-qualified like SHOP.TO for Shopify in Toronto "
+        "beside SHOP in New York, in the household's [securities], transactions and prices")
     assert snapshot(store) == before
     # Without sources the file is still named.
     with pytest.raises(InputError) as caught:

@@ -9,7 +9,9 @@ rolls all of it back, and the store is as it was.  Re-importing a file adds noth
 
 Prices and FX rates are shared by every household in the store and imported the same way:
 all rows of a file or none, the same rows again add nothing, and a different value for a
-stored day is refused.  Import the FX rates a journal needs before the journal.
+stored day is refused.  A store holds one price per symbol and day, whichever household's
+file it came from, so two listings under one ticker need a symbol each (SHOP and SHOP.TO).
+Import the FX rates a journal needs before the journal.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from lotwise.io.prices_csv import read_prices_with_sources
 from lotwise.ledger import replay
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
-from lotwise.model.numbers import ZERO
+from lotwise.model.numbers import ZERO, money
 from lotwise.regimes import ca as ca_regime
 from lotwise.regimes import uk as uk_regime
 from lotwise.regimes.base import CA, UK, US, is_all_us, owner_regimes, sub_household
@@ -90,6 +92,12 @@ def carryforward_rows(household: Household, book: Book) -> list[CarryforwardRow]
     A row's ``year`` is the year the losses are carried into (for the UK, the tax year that
     starts on 6 April of it), its amounts are in the unit's tax currency, and the years run
     up to the last with a disposal but not past the last one lotwise has parameters for.
+
+    The amounts are the figures ``lotwise tax`` reports as carried out of the year: the
+    same computations, rounded to the cent as the report rounds them
+    (:func:`lotwise.model.numbers.money`).  A Canadian net capital loss is half a sum of
+    cents, so the computation may carry half a cent: 1,399.305 is reported, and stored,
+    as 1,399.31.
     """
     regimes = owner_regimes(household)
     rows = _us_rows(household, book) if US in regimes.values() else []
@@ -113,8 +121,8 @@ def _us_rows(household: Household, book: Book) -> list[CarryforwardRow]:
     last = min(max([years[-1], *(d.sold.year for d in disposals)]), max(available_years()))
     chain = carryforward_chain(us, disposals, range(years[0], last + 1), profile=profile)
     return [
-        CarryforwardRow(r.unit_key, r.year + 1, r.carry_out_short, r.carry_out_long,
-                        source=f"carryover worksheet {r.year}")
+        CarryforwardRow(r.unit_key, r.year + 1, money(r.carry_out_short),
+                        money(r.carry_out_long), source=f"carryover worksheet {r.year}")
         for r in chain
     ]
 
@@ -125,7 +133,7 @@ def _ca_rows(household: Household, book: Book, owner_id: str) -> list[Carryforwa
         return []
     last = min(max(sold), max(ca_regime.available_years()))
     return [
-        CarryforwardRow(owner_id, y.year + 1, ZERO, y.carry_out,
+        CarryforwardRow(owner_id, y.year + 1, ZERO, money(y.carry_out),
                         source=f"net capital losses after {y.year} (ITA s.111(1)(b))")
         for y in ca_regime.ca_years(book, household, owner_id, last)
     ]
@@ -137,7 +145,7 @@ def _uk_rows(household: Household, book: Book, owner_id: str) -> list[Carryforwa
         return []
     last = min(max(sold), max(uk_regime.available_years()))
     return [
-        CarryforwardRow(owner_id, y.tax_year + 1, ZERO, y.losses_carried_forward,
+        CarryforwardRow(owner_id, y.tax_year + 1, ZERO, money(y.losses_carried_forward),
                         source=f"losses carried forward after {y.label} (TCGA 1992 s.2(2)(b))")
         for y in uk_regime.uk_years(book, household, owner_id, last)
     ]
@@ -188,7 +196,8 @@ def import_transactions_command(
 @import_app.command("prices")
 @friendly_errors
 def import_prices_command(file: FileArg, db: DbOpt = None, json_out: JsonOpt = False) -> None:
-    """Import a prices CSV (date,symbol,price): all rows or none."""
+    """Import a prices CSV (date,symbol,price): all rows or none.  Prices are shared by
+    every household in the store, one per symbol and day."""
     _require_file(file)
     with open_store(db) as store:
         result = import_prices_file(store, file)

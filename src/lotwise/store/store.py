@@ -23,7 +23,9 @@ Idempotent imports
     Importing the same file twice therefore adds nothing the second time, and a batch
     that adds nothing writes nothing at all (not even an ``imports`` row).  Decimals are
     compared by value, so ``1.0`` and ``1.00`` are the same content.  Prices and FX rates
-    work the same way, keyed by ``(symbol, date)`` and ``(base, quote, date)``.
+    work the same way, keyed by ``(symbol, date)`` and ``(base, quote, date)``.  They are
+    market data, shared by every household of the store: one price per symbol and day, so
+    two listings under one ticker (SHOP in New York and in Toronto) need a symbol each.
 
     Worked example: ``a.csv`` holds rows ``t1, t2``; importing it gives ``added=2``.
     ``b.csv`` holds ``t2, t3`` with ``t2`` unchanged: ``added=1, skipped=1``.  ``c.csv``
@@ -454,7 +456,8 @@ class Store:
         ``sources``, parallel to ``prices``, says where each came from for error messages.
         A price already stored (or earlier in the batch) for the same symbol and day with
         a different value raises :class:`~lotwise.errors.InputError`, and nothing is
-        written.
+        written.  Prices are shared by every household of the store; the error says to
+        give two listings under one ticker a symbol each.
         """
         return self._import_series(
             _PRICES, prices, file_name=file_name, sources=sources, file_sha256=file_sha256,
@@ -559,9 +562,10 @@ class Store:
                         Problem(
                             source,
                             series.value,
-                            f"{series.describe(item)} is {value} here but {previous} in {origin}",
+                            f"{series.describe(item)} is {value} here but {previous} in "
+                            f"{origin}{series.shared}",
                             f"correct the {series.value} in this row, or remove the row if the "
-                            f"other {series.value} is right",
+                            f"other {series.value} is right{series.other_fix}",
                         )
                     )
                 seen.setdefault(key, (value, source))
@@ -846,6 +850,8 @@ class _Series(Generic[_T]):
     key_of: Callable[[_T], tuple[Any, ...]]
     value_of: Callable[[_T], Decimal]
     describe: Callable[[_T], str]  # "the price of VTI on 2024-01-02", for problems
+    shared: str = ""  # what a conflict's message adds: how the values are shared
+    other_fix: str = ""  # what its fix adds
 
     def row(self, item: _T, import_id: int) -> dict[str, Any]:
         values: dict[str, Any] = dict(zip(self.keys, self.key_of(item), strict=True))
@@ -862,6 +868,13 @@ _PRICES: _Series[Price] = _Series(
     key_of=lambda p: (p.symbol, p.date),
     value_of=lambda p: p.price,
     describe=lambda p: f"the price of {p.symbol} on {p.date.isoformat()}",
+    shared=" (a store keeps one price per symbol and day, shared by all its households)",
+    other_fix=(
+        "; if they are the prices of two listings under one ticker, on two exchanges, give "
+        "each listing a symbol of its own, exchange-qualified like SHOP.TO for Shopify in "
+        "Toronto beside SHOP in New York, in the household's [securities], transactions and "
+        "prices"
+    ),
 )
 _FX_RATES: _Series[FxRate] = _Series(
     kind="fx",

@@ -249,8 +249,10 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             notes.append(f"to {d.to_owner}, no gain, no loss: s.58")
         if later:
             notes.append(f"30-day match: {', '.join(later)}")
-        if d.offshore and d.kind == "sale" and not d.is_offshore_income_gain:
-            notes.append("non-reporting fund: a capital loss, reg. 42")
+        if d.is_offshore_income_gain:
+            notes.append("offshore income gain: income, not on SA108, SI 2009/3001 reg. 18")
+        elif d.offshore and d.kind == "sale":
+            notes.append("non-reporting fund: a capital loss, SI 2009/3001 reg. 42")
         rows.append({
             "owner": d.owner,
             "date": d.date.isoformat(),

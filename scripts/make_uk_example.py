@@ -7,6 +7,11 @@ The default folder is ``src/lotwise/data/examples/uk``.  Everything is determini
 seeded price walk through fixed anchors and a fixed schedule), so running the script twice
 writes identical bytes.  Read it with ``--fx fx.csv`` and today = 2026-11-20.
 
+VTI's prices are not drawn: they are the US example's own rows
+(``src/lotwise/data/examples/us/prices.csv``) from 2024-01-02 on, so both examples import
+into one store, where prices are shared by symbol across households (docs/store.md).  VTI
+trades in New York, so it has no price on 4 July; the London-listed funds do.
+
 The story, 2024-01-02 to 2026-11-20: Olivia and James Bennett, spouses resident in the UK.
 
 * Accounts: each has a general investment account (GIA) and a stocks and shares ISA;
@@ -25,8 +30,18 @@ The story, 2024-01-02 to 2026-11-20: Olivia and James Bennett, spouses resident 
   day: not matched (the ISA holds in another capacity), the gain uses the exempt amount.
 * Day 31: James sells VWRL at a loss on 2025-04-08 and buys it back on 2025-05-09, 31 days
   later: not matched, the loss stands against the section 104 holding.
-* A transfer of IGLT from Olivia to James at no gain, no loss (s.58), and a sale of VTI in
-  US dollars converted at the rates of the purchase and sale dates.
+* A transfer of IGLT from Olivia to James at no gain, no loss (s.58) on 2025-10-01, and
+  Olivia's rebuy of 100 IGLT in her GIA on 2025-10-15: the transfer is identified first
+  with that purchase (s.106A(5)), the rest with her section 104 holding, and James
+  acquires at that cost.
+* Offshore funds (SI 2009/3001): the London-listed funds are Irish-domiciled funds with UK
+  reporting status (``uk_reporting_fund = true``); VWRL's excess reportable income for
+  its reporting periods ending 30 June is recorded on the fund distribution dates, 31
+  December 2024 and 2025, for the GIA holdings (reg. 94), and adds to their cost (reg.
+  99), so James's VWRL loss of 2025-04-08 is larger by his share of it.  VTI, a US fund,
+  has no UK reporting status (``uk_reporting_fund = false``): Olivia's sale of it in US
+  dollars (converted at the rates of the purchase and sale dates) is an offshore income
+  gain, taxed as income, not on the SA108.
 """
 
 from __future__ import annotations
@@ -46,7 +61,9 @@ from pathlib import Path
 START = date(2024, 1, 2)
 END = date(2026, 11, 20)
 SEED = 20240106
-OUT = Path(__file__).resolve().parent.parent / "src" / "lotwise" / "data" / "examples" / "uk"
+EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "lotwise" / "data" / "examples"
+OUT = EXAMPLES / "uk"
+US_PRICES = EXAMPLES / "us" / "prices.csv"  # written by make_us_example.py
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -95,26 +112,33 @@ name = "James stocks and shares ISA"
 owner = "james"
 type = "isa"
 
+# The London-listed funds are Irish-domiciled offshore funds with UK reporting status; VTI,
+# a US fund, has none, so a gain on it is an offshore income gain (docs/regimes.md).
 [securities.VWRL]
 name = "Vanguard FTSE All-World UCITS ETF"
 asset_class = "global"
+uk_reporting_fund = true
 
 [securities.ISF]
 name = "iShares Core FTSE 100 UCITS ETF"
 asset_class = "uk"
+uk_reporting_fund = true
 
 [securities.VUSA]
 name = "Vanguard S&P 500 UCITS ETF"
 asset_class = "us"
+uk_reporting_fund = true
 
 [securities.VTI]
 name = "Vanguard Total Stock Market ETF (US-listed)"
 asset_class = "us"
 currency = "USD"
+uk_reporting_fund = false
 
 [securities.IGLT]
 name = "iShares Core UK Gilts UCITS ETF"
 asset_class = "bonds"
+uk_reporting_fund = true
 
 [targets]
 bonds = 0.25
@@ -135,13 +159,19 @@ losses_brought_forward = 2000
 taxable_income = 28000
 """
 
+# VTI keeps its place (and its draws of the seeded generator, unused) so that the series
+# drawn after it are the same whether its prices are drawn or read from the US example.
 PRICES: dict[str, tuple[str, Decimal]] = {
     "VWRL": ("GBP", Decimal("98.00")),
     "ISF": ("GBP", Decimal("7.60")),
     "VUSA": ("GBP", Decimal("72.00")),
-    "VTI": ("USD", Decimal("237.00")),
+    "VTI": ("USD", Decimal("237.00")),  # drawn, then replaced by the US example's rows
     "IGLT": ("GBP", Decimal("10.60")),
 }
+SHARED_WITH_US = ("VTI",)  # priced by the US example's prices.csv
+# VWRL's excess reportable income per unit for its reporting periods ending 30 June, on the
+# fund distribution date six months later (SI 2009/3001 reg. 94(3), (4)); illustrative.
+ERI_PER_UNIT = {date(2024, 12, 31): Decimal("0.1520"), date(2025, 12, 31): Decimal("0.1685")}
 EQUITY_PATH = (
     (date(2024, 1, 2), 1.00), (date(2024, 7, 15), 1.09), (date(2024, 12, 31), 1.16),
     (date(2025, 2, 19), 1.20), (date(2025, 3, 28), 1.08), (date(2025, 4, 8), 0.95),
@@ -180,6 +210,18 @@ def path_value(path: tuple[tuple[date, float], ...], day: date) -> float:
     return path[-1][1]
 
 
+def us_example_prices(symbol: str) -> dict[tuple[str, date], Decimal]:
+    """The US example's prices of ``symbol`` from START to END, exactly as written there."""
+    with US_PRICES.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["symbol"] == symbol]
+    found = {(symbol, date.fromisoformat(r["date"])): Decimal(r["price"]) for r in rows}
+    shared = {key: price for key, price in found.items() if START <= key[1] <= END}
+    if not shared or min(d for _, d in shared) != START or max(d for _, d in shared) != END:
+        sys.exit(f"{US_PRICES} must price {symbol} from {START} to {END}: run "
+                 "scripts/make_us_example.py first")
+    return shared
+
+
 def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
                                             dict[date, Decimal]]:
     days = list(weekdays(START, END))
@@ -190,6 +232,9 @@ def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
             noise = 1 + rng.uniform(-0.004, 0.004)
             value = float(start) * path_value(path, day) * noise
             prices[(symbol, day)] = Decimal(str(value)).quantize(CENT)
+    for symbol in SHARED_WITH_US:
+        prices = {key: price for key, price in prices.items() if key[0] != symbol}
+        prices.update(us_example_prices(symbol))
     fx = {
         day: Decimal(str(path_value(FX_PATH, day) * (1 + rng.uniform(-0.002, 0.002))))
         .quantize(Decimal("0.0001"))
@@ -205,7 +250,19 @@ class Journal:
         self.prices = prices
         self.rows: list[dict[str, str]] = []
         self.held: dict[tuple[str, str], Decimal] = {}
+        self.history: list[tuple[date, str, str, Decimal]] = []  # day, account, symbol, held
         self.count = 0
+
+    def held_on(self, account: str, symbol: str, day: date) -> Decimal:
+        """Shares of ``symbol`` in ``account`` at the end of ``day``."""
+        found = ZERO
+        for when, acct, sym, qty in self.history:
+            if when <= day and (acct, sym) == (account, symbol):
+                found = qty
+        return found
+
+    def note(self, day: date, account: str, symbol: str) -> None:
+        self.history.append((day, account, symbol, self.held.get((account, symbol), ZERO)))
 
     def price(self, symbol: str, day: date) -> Decimal:
         return self.prices[(symbol, day)]
@@ -219,12 +276,16 @@ class Journal:
         self.add(day, account, "deposit", amount=amount)
 
     def buy(self, day: date, account: str, symbol: str, qty: int, fees: str = "",
-            memo: str = "") -> None:
-        self.count += 1
+            memo: str = "", ident: str = "") -> None:
+        """A purchase; ``ident`` names a row added to the story later, so that the rows
+        after it keep their ids."""
+        if not ident:
+            self.count += 1
         self.held[(account, symbol)] = self.held.get((account, symbol), ZERO) + qty
+        self.note(day, account, symbol)
         self.add(day, account, "buy", symbol=symbol, quantity=qty,
-                 price=self.price(symbol, day), fees=fees or None, id=f"B{self.count}",
-                 memo=memo or None)
+                 price=self.price(symbol, day), fees=fees or None,
+                 id=ident or f"B{self.count}", memo=memo or None)
 
     def sell(self, day: date, account: str, symbol: str, qty: int | None = None,
              fees: str = "", memo: str = "") -> int:
@@ -234,6 +295,7 @@ class Journal:
             sys.exit(f"{day} {account}: selling {qty} {symbol} but only {have} held")
         self.count += 1
         self.held[(account, symbol)] = Decimal(have - qty)
+        self.note(day, account, symbol)
         self.add(day, account, "sell", symbol=symbol, quantity=qty,
                  price=self.price(symbol, day), fees=fees or None, id=f"S{self.count}",
                  memo=memo or None)
@@ -333,13 +395,32 @@ def day_31_buy(j: Journal, day: date) -> None:
 def transfer(j: Journal, day: date) -> None:
     j.held[("olivia_gia", "IGLT")] -= 300
     j.held[("james_gia", "IGLT")] = j.held.get(("james_gia", "IGLT"), ZERO) + 300
+    j.note(day, "olivia_gia", "IGLT")
+    j.note(day, "james_gia", "IGLT")
     j.add(day, "olivia_gia", "transfer", symbol="IGLT", quantity=300, to_account="james_gia",
-          memo="gift to spouse: no gain, no loss (s.58)")
+          memo="gift to spouse: no gain, no loss (s.58), identified like any disposal")
+
+
+def rebuy_after_transfer(j: Journal, day: date) -> None:
+    j.buy(day, "olivia_gia", "IGLT", 100, fees="11.95", memo="14 days after the gift to James: "
+          "identified with it first (s.106A(5)), so it sets part of his cost", ident="R1")
+
+
+def excess_reportable_income(j: Journal, day: date) -> None:
+    period_end = date(day.year, 6, 30)
+    for account in ("olivia_gia", "james_gia"):
+        units = j.held_on(account, "VWRL", period_end)
+        if units > 0:
+            j.add(day, account, "excess_reportable_income", symbol="VWRL",
+                  amount=(units * ERI_PER_UNIT[day]).quantize(CENT),
+                  memo=f"VWRL excess reportable income, {ERI_PER_UNIT[day]} a unit on the "
+                  f"{units} held on {period_end.isoformat()} (reg. 94)")
 
 
 def sell_vti(j: Journal, day: date) -> None:
     j.sell(day, "olivia_gia", "VTI", 30, fees="5.00", memo="US dollars: proceeds at this day's "
-           "rate, cost at the purchase day's")
+           "rate, cost at the purchase day's; a fund without UK reporting status: an "
+           "offshore income gain")
 
 
 EVENTS = {
@@ -352,6 +433,9 @@ EVENTS = {
     date(2025, 4, 10): (bed_and_breakfast_buy,),
     date(2025, 5, 9): (day_31_buy,),
     date(2025, 10, 1): (transfer,),
+    date(2025, 10, 15): (rebuy_after_transfer,),
+    date(2024, 12, 31): (excess_reportable_income,),
+    date(2025, 12, 31): (excess_reportable_income,),
     date(2026, 2, 2): (sell_vti,),
 }
 

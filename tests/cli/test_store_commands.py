@@ -328,14 +328,7 @@ def price_rows(path: Path, symbol: str) -> list[tuple[date, Decimal]]:
     return [(date.fromisoformat(d), D(p)) for d, s, p in rows if s == symbol]
 
 
-@pytest.mark.parametrize("name", [
-    "ca",
-    pytest.param("uk", marks=pytest.mark.xfail(
-        strict=True,
-        reason="the UK example's VTI prices are still its own, not the US example's: its "
-        "prices.csv conflicts with the demo's for VTI until scripts/make_uk_example.py reads "
-        "them from the US example; remove this mark when it does")),
-])
+@pytest.mark.parametrize("name", ["ca", "uk"])
 def test_a_bundled_example_imports_into_the_demos_store(target: Target, name: str) -> None:
     # `lotwise demo` fills the store with the US example; VTI is priced there, and the other
     # examples' VTI rows are the same rows, so they import beside it.

@@ -369,3 +369,16 @@ def test_the_example_in_docs_formats_reads() -> None:
         "us": Decimal("0.49"),
         "intl": Decimal("0.21"),
     }
+
+
+def test_uk_reporting_fund_is_true_or_false() -> None:
+    household = parse_household(
+        MINIMAL.replace('asset_class = "stocks"',
+                        'asset_class = "stocks"\nuk_reporting_fund = false'), "h.toml")
+    assert household.securities["VTI"].uk_reporting_fund is False
+    assert parse_household(MINIMAL, "h.toml").securities["VTI"].uk_reporting_fund is None
+    problem = only_problem(
+        MINIMAL.replace('asset_class = "stocks"', 'asset_class = "stocks"\nuk_reporting_fund = 1')
+    )
+    assert problem.field == "securities.VTI.uk_reporting_fund"
+    assert problem.fix == "write uk_reporting_fund = true or uk_reporting_fund = false"

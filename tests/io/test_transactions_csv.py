@@ -470,3 +470,85 @@ def test_a_transfer_into_a_wrapper_is_told_in_the_owners_own_words() -> None:
     assert problem.field == "account"
     assert problem.fix == ("to take the shares out of olivia_isa record a sell and a "
                            "withdrawal in it")
+
+
+# --------------------------------------------------------------------------- UK offshore funds
+
+OFFSHORE = """\
+format_version = 1
+id = "funds"
+base_currency = "GBP"
+
+[owners.olivia]
+tax_residence = "UK"
+
+[owners.pat]
+
+[accounts.olivia_gia]
+owner = "olivia"
+type = "gia"
+
+[accounts.pat_taxable]
+owner = "pat"
+type = "taxable"
+
+[securities.VWRL]
+asset_class = "stocks"
+uk_reporting_fund = true
+
+[securities.VTI]
+asset_class = "stocks"
+uk_reporting_fund = false
+
+[securities.BARC]
+asset_class = "stocks"
+
+[targets]
+stocks = 1
+"""
+
+
+@pytest.fixture(scope="module")
+def funds() -> Household:
+    return parse_household(OFFSHORE, "funds.toml")
+
+
+def test_excess_reportable_income_reads_its_symbol_and_amount(funds: Household) -> None:
+    (txn,) = parse(HEADER + "2025-06-30,olivia_gia,excess_reportable_income,VWRL,,,,12.34,,,"
+                   "ERI 2024,,\n", funds)
+    assert (txn.action, txn.symbol, txn.amount) == (
+        Action.EXCESS_REPORTABLE_INCOME, "VWRL", Decimal("12.34"))
+    assert funds.securities["VWRL"].uk_reporting_fund is True
+    assert funds.securities["BARC"].uk_reporting_fund is None
+
+
+@pytest.mark.parametrize(("symbol", "said"), [
+    ("VTI", "VTI has uk_reporting_fund = false"),
+    ("BARC", "BARC is not marked as an offshore reporting fund"),
+])
+def test_excess_reportable_income_needs_a_reporting_fund(
+    funds: Household, symbol: str, said: str
+) -> None:
+    problem = only_problem(f"2025-06-30,olivia_gia,excess_reportable_income,{symbol},,,,5,,,,,",
+                           funds)
+    assert problem.source == Source("t.csv", 2) and problem.field == "symbol"
+    assert problem.message.startswith(said)
+    assert "reg. 94" in problem.message
+    assert problem.fix.startswith(f"if the fund has UK reporting fund status write "
+                                  f"uk_reporting_fund = true in [securities.{symbol}]")
+
+
+def test_excess_reportable_income_of_a_us_resident_is_refused(funds: Household) -> None:
+    problem = only_problem("2025-06-30,pat_taxable,excess_reportable_income,VWRL,,,,5,,,,,",
+                           funds)
+    assert problem.field == "action" and "pat, who holds pat_taxable, is resident in US" in (
+        problem.message)
+
+
+def test_excess_reportable_income_needs_an_amount_and_no_quantity(funds: Household) -> None:
+    problem = only_problem("2025-06-30,olivia_gia,excess_reportable_income,VWRL,,,,,,,,,",
+                           funds)
+    assert problem.field == "amount"
+    problem = only_problem("2025-06-30,olivia_gia,excess_reportable_income,VWRL,10,,,5,,,,,",
+                           funds)
+    assert problem.field == "quantity"

@@ -215,13 +215,16 @@ def test_incidental_costs_are_allowable_costs() -> None:
 
 
 def test_a_gift_to_a_spouse_is_at_no_gain_no_loss() -> None:
-    # s.58: the spouse takes the shares at their cost out of the section 104 holding.
+    # s.58: the spouse takes the shares at their cost out of the section 104 holding (the
+    # identification rules, tests/ledger/test_uk_spouse.py, find no other shares here).
     book = replay(GIA, journal("""
         2024-01-02 gia buy A 100 @20
         2024-01-03 gia buy A 100 @10
         2024-07-01 gia transfer A 50 to=sp_gia
     """))
-    assert book.uk_disposals == ()
+    (gift,) = book.uk_disposals
+    assert (gift.kind, gift.to_owner, gift.proceeds, gift.cost, gift.gain) == (
+        "spouse_transfer", "spouse", D(750), D(750), D(0))
     spouse = next(p for p in book.pools if p.owner == "spouse")
     assert (spouse.quantity, spouse.cost) == (50, D(750))
     assert (pool(book, "A").quantity, pool(book, "A").cost) == (150, D(2250))

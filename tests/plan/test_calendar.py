@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from lotwise.ledger import replay
 from lotwise.plan.calendar import harvest_calendar
+from lotwise.plan.guard import build_guard
 
-from ..regimes.households import journal
+from ..regimes.households import household, journal
 from .test_regime_plans import TODAY, UK_GAIN, UK_GAIN_JOURNAL, UK_GAIN_PRICES
 
 
@@ -38,3 +40,39 @@ def test_a_uk_purchase_in_the_gia_catches_sales_up_to_its_own_day_only() -> None
     assert (entry.day, entry.kind) == (date(2026, 11, 21), "loss_sales_open")
     assert entry.text == ("sales of VWRL are no longer matched to it (bought VWRL in u_gia on "
                           "2026-11-20; TCGA 1992 s.106A)")
+
+
+SPOUSES = replace(
+    household({"olivia": "UK", "james": "UK"},
+              {"u_gia": ("olivia", "gia"), "u_isa": ("olivia", "isa"),
+               "j_gia": ("james", "gia")},
+              spouses=("olivia", "james"), securities={"VWRL": None, "IGLT": None}),
+    targets=UK_GAIN.targets, securities=UK_GAIN.securities,
+)
+GIFT_JOURNAL = """
+    2025-01-06 u_gia deposit amount=60000
+    2025-01-06 u_gia buy VWRL 400 @100
+    2025-01-06 u_gia buy IGLT 1000 @10
+    2026-11-10 u_gia transfer VWRL 100 to=j_gia
+"""
+
+
+def test_a_gift_to_a_spouse_opens_the_transferors_rebuy_window() -> None:
+    # TCGA s.58 with s.106A(5): the gift is Olivia's disposal; a rebuy in her GIA by day 30
+    # would be identified with it and change its cost, and so James's.
+    txns = journal(GIFT_JOURNAL)
+    book = replay(SPOUSES, txns, as_of=TODAY)
+    found = [e for e in harvest_calendar(SPOUSES, txns, book, UK_GAIN_PRICES, TODAY)
+             if e.kind != "year_end"]
+    (entry,) = [e for e in found if e.unit == "UK:olivia"]
+    assert (entry.day, entry.group, entry.kind) == (date(2026, 12, 11), "VWRL", "buy_back_open")
+    assert "VWRL given to a spouse or civil partner from u_gia on 2026-11-10" in entry.text
+
+
+def test_shares_received_from_a_spouse_are_the_spouses_acquisition_of_that_day() -> None:
+    txns = journal(GIFT_JOURNAL.replace("2026-11-10", "2026-11-20"))
+    book = replay(SPOUSES, txns, as_of=TODAY)
+    guard = build_guard(SPOUSES, txns, book, TODAY)
+    (acq,) = guard.acquisitions[("UK:james", "VWRL")]
+    assert (acq.day, acq.account, acq.kind) == (TODAY, "j_gia", "received")
+    assert guard.sales[("UK:olivia", "VWRL")][0].kind == "spouse_transfer"

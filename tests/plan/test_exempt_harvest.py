@@ -182,3 +182,17 @@ def test_a_gia_purchase_due_within_30_days_keeps_the_holding_unsold() -> None:
     assert plan.sales == () and plan.room == D(2600)
     assert ("VUSA in gia is not sold: it would be matched to the scheduled purchase of VUSA in "
             "gia on 2026-12-01 (TCGA s.106A)") in plan.explanation
+
+
+def test_a_fund_without_uk_reporting_status_is_not_sold_to_use_the_exempt_amount() -> None:
+    # Its gain would be an offshore income gain, taxed as income (SI 2009/3001 regs. 17, 18),
+    # which the annual exempt amount does not cover.
+    hh = uk({"gia": ("olivia", "gia"), "isa": ("olivia", "isa")})
+    hh = replace(hh, securities={"VUSA": replace(hh.securities["VUSA"],
+                                                 uk_reporting_fund=False)})
+    book = replay(hh, JOURNAL, as_of=TODAY)
+    (plan,) = exempt_harvest(hh, JOURNAL, book, PRICES, TODAY)
+    assert plan.sales == ()
+    assert "VUSA in gia is not sold: it has no UK reporting status" in plan.explanation
+    # the 2026-06-01 sale of it was itself an offshore income gain: no net gains so far
+    assert plan.net_gains == 0

@@ -274,3 +274,37 @@ def test_a_uk_plan_refuses_contributions_beyond_the_isa_allowance() -> None:
     plan = make_plan(UK_GAIN, txns, book, UK_GAIN_PRICES, TODAY,
                      PlanOptions(flows=(CashFlow("u_isa", D(15000)),)))
     assert plan.verification.ok, plan.verification.problems
+
+
+def test_uk_plan_after_a_gift_to_a_spouse_does_not_buy_it_back_in_the_givers_gia() -> None:
+    # s.58 with s.106A(5): a rebuy within 30 days would be identified with the gift and
+    # change its cost, and the cost at which James acquired the shares.
+    hh = replace(
+        household({"olivia": "UK", "james": "UK"},
+                  {"u_gia": ("olivia", "gia"), "u_isa": ("olivia", "isa"),
+                   "j_gia": ("james", "gia")},
+                  spouses=("olivia", "james"), securities={"VWRL": None, "IGLT": None}),
+        tax={"uk": {"olivia": {"taxable_income": 52000}, "james": {"taxable_income": 30000}}},
+        targets=UK_GAIN.targets, securities=UK_GAIN.securities,
+    )
+    txns = journal("""
+        2025-01-06 u_gia deposit amount=60000
+        2025-01-06 u_gia buy VWRL 200 @100
+        2025-01-06 u_gia buy IGLT 3000 @10
+        2026-11-10 u_gia transfer VWRL 100 to=j_gia
+        2026-11-10 u_gia deposit amount=20000
+    """)
+    # VWRL is 25,600 of 85,600 against a 60 % target, and only the GIA has cash: without
+    # the gift the plan buys VWRL there (checked below by dropping the gift)
+    book = replay(hh, txns, as_of=TODAY)
+    plan = make_plan(hh, txns, book, UK_GAIN_PRICES, TODAY, PlanOptions(rebalance_to="target"))
+    assert plan.verification.ok, plan.verification.problems
+    bought = {(t.account, t.symbol) for t in plan.trades if t.action == "buy"}
+    assert ("u_gia", "VWRL") not in bought
+    assert any(note.startswith("VWRL is not bought in u_gia: VWRL given to a spouse or civil "
+                               "partner from u_gia on 2026-11-10") for note in plan.notes)
+    kept = [t for t in txns if t.action.value != "transfer"]
+    free = make_plan(hh, kept, replay(hh, kept, as_of=TODAY), UK_GAIN_PRICES, TODAY,
+                     PlanOptions(rebalance_to="target"))
+    assert ("u_gia", "VWRL") in {(t.account, t.symbol) for t in free.trades
+                                 if t.action == "buy"}

@@ -194,6 +194,10 @@ def gains_command(
             console.print(f"  {owner}: {t['disposals']} disposals  proceeds {t['proceeds']}  "
                           f"allowable costs {t['allowable_costs']}  gains {t['gains']}  "
                           f"losses {t['losses']}")
+            if t["offshore_income_gains"] != "0.00":
+                console.print(f"  {owner}: offshore income gains {t['offshore_income_gains']} "
+                              "(income, not capital gains: SI 2009/3001 regs. 17, 18; "
+                              "SA106)")
     if csv_path is not None:
         console.print(f"Wrote {count} lines to {csv_path}")
 

@@ -23,6 +23,9 @@ A household file describes who owns what and where the household wants to be::
     identical_group = "sp500" # substantially identical to every other "sp500" fund
     source_country = "US"     # optional: the dividend payer's country (withholding tax)
     dividend_yield = 0.013    # optional: expected yield (else the last 12 months' dividends)
+    uk_reporting_fund = true  # optional, UK residents: an offshore fund with (true) or
+                              # without (false) UK reporting fund status; absent: not an
+                              # offshore fund (docs/regimes.md section 5)
 
     [targets]
     bonds = 0.3
@@ -111,7 +114,7 @@ _TYPES_OF = {
 _SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
 _EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
 _SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency",
-                  "source_country", "dividend_yield")
+                  "source_country", "dividend_yield", "uk_reporting_fund")
 _POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
 
 _BAD_ID_CHARS = re.compile(r"[\s,;:\"']")
@@ -840,6 +843,7 @@ class _HouseholdReader:
                     dividend_yield = None
                 if dividend_yield is None:
                     ok = False
+            reporting = self.flag(table, "uk_reporting_fund", path, None)
             if asset_class is None or kind is None or currency is None:
                 ok = False
                 continue
@@ -852,6 +856,7 @@ class _HouseholdReader:
                 currency=currency,
                 source_country=country(source) if source else None,
                 dividend_yield=dividend_yield,
+                uk_reporting_fund=reporting,
             )
         return securities if ok else None
 

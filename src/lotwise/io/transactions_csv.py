@@ -24,6 +24,7 @@ split              req     req
 transfer           req     opt                            opt  req
 donate             req     req       req                  opt              opt
 return_of_capital  req                            req
+excess_reportable_income req                      req
 =================  ======  ========  =====  ====  ======  ===  ==========  ======
 
 A reinvest's ``amount`` is the dividend reinvested; when blank it is ``quantity * price``.
@@ -31,6 +32,10 @@ A split's ``quantity`` is the new shares per old share (2 for 2-for-1, 0.1 for 1
 A transfer moves ``quantity`` shares (blank: all of them) between two taxable accounts of the
 household, keeping their basis and dates.  ``lot`` names lots by the ``id`` of the row that
 opened them, optionally with a share count: ``B12`` or ``B12:10;B13:5``.
+An ``excess_reportable_income`` row (UK residents) gives, in ``amount``, the excess
+reportable income of a reporting fund on the shares the account held at the end of the
+fund's reporting period, dated the fund distribution date; the security must have
+``uk_reporting_fund = true`` (Offshore Funds (Tax) Regulations 2009 regs. 94, 99).
 
 When ``id`` is blank the row gets an id made from its content: ``r`` and the first 12 hex
 digits of the SHA-256 of its normalised fields (date, account, action, symbol, quantity,
@@ -105,6 +110,7 @@ _RULES: Mapping[Action, _Rule] = {
     Action.TRANSFER: _Rule(("symbol", "to_account"), ("quantity", "lot")),
     Action.DONATE: _Rule(("symbol", "quantity", "price"), ("lot", "method")),
     Action.RETURN_OF_CAPITAL: _Rule(("symbol", "amount")),
+    Action.EXCESS_REPORTABLE_INCOME: _Rule(("symbol", "amount")),
 }
 
 _HOW = {
@@ -355,6 +361,8 @@ def _parse_row(
     to_account = None
     if action is Action.TRANSFER:
         to_account = _transfer_accounts(cells, household, account)
+    if action is Action.EXCESS_REPORTABLE_INCOME:
+        _check_reporting_fund(cells, household, account, symbol)
     currency, fx_rate, source_country, withholding = _foreign(cells, action)
 
     if cells.failed or day is None or account is None:
@@ -492,6 +500,39 @@ def _transfer_accounts(cells: RowCells, household: Household, source: str | None
         )
         return None
     return target
+
+
+def _check_reporting_fund(
+    cells: RowCells, household: Household, account: str | None, symbol: str | None
+) -> None:
+    """Excess reportable income is UK law for a fund with UK reporting status: the owner is
+    resident in the UK and the security says ``uk_reporting_fund = true`` (SI 2009/3001
+    reg. 94 treats the excess as a distribution to participants of a reporting fund)."""
+    if account is not None:
+        owner = household.owners[household.accounts[account].owner]
+        if normalise_country(owner.tax_residence) != "UK":
+            cells.problem(
+                "action",
+                f"excess reportable income is taxed in the UK (Offshore Funds (Tax) "
+                f"Regulations 2009 reg. 94), and {owner.id}, who holds {account}, is resident "
+                f"in {owner.tax_residence}",
+                "record what the fund paid as a dividend row; excess_reportable_income rows "
+                "belong to accounts of owners with tax_residence = \"UK\"",
+            )
+    if symbol is None or symbol not in household.securities:
+        return
+    reporting = household.securities[symbol].uk_reporting_fund
+    if reporting is not True:
+        state = ("has uk_reporting_fund = false: a fund without reporting status reports no "
+                 "income" if reporting is False
+                 else "is not marked as an offshore reporting fund")
+        cells.problem(
+            "symbol",
+            f"{symbol} {state}, and only a reporting fund has excess reportable income "
+            "(Offshore Funds (Tax) Regulations 2009 reg. 94)",
+            f"if the fund has UK reporting fund status write uk_reporting_fund = true in "
+            f"[securities.{symbol}] of the household file; otherwise remove this row",
+        )
 
 
 def _number(cells: RowCells, column: str, action: Action, *, positive: bool) -> Decimal | None:

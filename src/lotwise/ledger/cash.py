@@ -17,6 +17,7 @@ reinvest                                   ``-(fees + withholding)``
 interest, deposit, return of capital       ``+amount``
 withdrawal, fee                            ``-amount``
 split, transfer (in kind), donate (in kind) nothing
+excess reportable income (UK)              nothing: reported, not paid
 =========================================  ===========================
 
 where ``gross`` is shares times price, or ``amount`` when given.  A row in another currency
@@ -43,8 +44,9 @@ from lotwise.model.transactions import Action, Transaction
 
 ZERO = Decimal(0)
 
-# In-kind moves of shares: no cash changes hands.
-MOVES_NO_CASH = frozenset({Action.SPLIT, Action.TRANSFER, Action.DONATE})
+# In-kind moves of shares, and income reported but not paid: no cash changes hands.
+MOVES_NO_CASH = frozenset({Action.SPLIT, Action.TRANSFER, Action.DONATE,
+                           Action.EXCESS_REPORTABLE_INCOME})
 
 
 def movement(txn: Transaction) -> Decimal:

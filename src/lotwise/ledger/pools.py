@@ -106,6 +106,7 @@ _HANDLER_NAMES = {
     Action.TRANSFER: "transfer",
     Action.SPLIT: "split",
     Action.RETURN_OF_CAPITAL: "return_of_capital",
+    Action.EXCESS_REPORTABLE_INCOME: "excess_reportable_income",
     Action.DIVIDEND: "cash_event",
     Action.INTEREST: "cash_event",
     Action.DEPOSIT: "cash_event",
@@ -186,6 +187,10 @@ class PooledReplayer(ABC):
     @abstractmethod
     def return_of_capital(self, txn: Transaction) -> None:
         """A distribution that reduces cost."""
+
+    def excess_reportable_income(self, txn: Transaction) -> None:
+        """UK law only (the UK ledger overrides this)."""
+        raise not_uk(txn)
 
     # -- pools and positions
 
@@ -397,6 +402,15 @@ class PooledReplayer(ABC):
                 )
             )
         return out
+
+
+def not_uk(txn: Transaction) -> InputError:
+    """The error for an excess reportable income row outside the UK ledger."""
+    return error(txn, "action", "excess reportable income is taxed in the UK (Offshore Funds "
+                 f"(Tax) Regulations 2009 reg. 94), and '{txn.account}' belongs to an owner "
+                 "who is not resident there",
+                 "record what the fund paid as a dividend; excess_reportable_income rows "
+                 "belong to accounts of owners with tax_residence = \"UK\"")
 
 
 def error(txn: Transaction, field: str | None, message: str, fix: str) -> InputError:

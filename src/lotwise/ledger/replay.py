@@ -64,7 +64,8 @@ from lotwise.ledger import relief
 from lotwise.ledger.book import Book, CashEvent
 from lotwise.ledger.ca import CaDisposition, CaReplayer, QuantityIndex, SuperficialLoss
 from lotwise.ledger.holding import long_term_from, tacked_start
-from lotwise.ledger.uk import UkDisposal, UkReplayer, plan_matches
+from lotwise.ledger.pools import not_uk
+from lotwise.ledger.uk import UkDisposal, UkReplayer, replay_uk
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, OpenLot, Term, WashSale
 from lotwise.model.rows import ColumnRows, builder
@@ -790,6 +791,9 @@ class Replayer:
             self.disposals.append(disp)
             lot.basis = ZERO
 
+    def not_uk(self, txn: Transaction) -> None:
+        raise not_uk(txn)
+
     def cash_in(self, txn: Transaction) -> None:
         amount = txn.gross
         self._add_cash(txn.account, amount)
@@ -845,6 +849,7 @@ _HANDLERS = {
     Action.TRANSFER: Replayer.transfer,
     Action.SPLIT: Replayer.split,
     Action.RETURN_OF_CAPITAL: Replayer.return_of_capital,
+    Action.EXCESS_REPORTABLE_INCOME: Replayer.not_uk,
     Action.DIVIDEND: Replayer.cash_in,
     Action.INTEREST: Replayer.cash_in,
     Action.DEPOSIT: Replayer.cash_in,
@@ -959,14 +964,7 @@ def _replay_regimes(
         books.append(_pooled_book(ca, as_of))
         ca_lines, superficial = tuple(ca.dispositions), tuple(ca.superficial)
     if UK in present:
-        uk_accounts = [a for a, c in regimes.items() if c == UK]
-        within_cgt = {a for a in uk_accounts if household.accounts[a].type.is_taxable}
-        plan = plan_matches(
-            (household.accounts[t.account].owner, t) for t in parts[UK] if t.account in within_cgt
-        )
-        uk = UkReplayer(household, uk_accounts, plan)
-        for txn in parts[UK]:
-            uk.apply(txn)
+        uk = replay_uk(household, [a for a, c in regimes.items() if c == UK], parts[UK])
         books.append(_pooled_book(uk, as_of))
         uk_lines = tuple(uk.uk_disposals())
     order = {txn.id: (txn.date, txn.seq) for txn in ordered}

@@ -20,8 +20,35 @@ The rules (HMRC Capital Gains Manual CG51550-CG51575; helpsheet HS284)
     Regulations 1998, reg. 34(2)) and their gains are exempt (reg. 22); a SIPP's are the
     pension scheme's (s.271(1A)).  So a purchase in an ISA or SIPP is never matched with a
     sale in a general account: "bed and ISA" works.  The rules apply to the person alone: a
-    spouse's purchase is not matched.  A gift to a spouse (s.58) or to a charity (s.257) is
-    at no gain, no loss.
+    spouse's purchase is not matched.  A gift to a charity (s.257) is at no gain, no loss.
+
+    **Spouses and civil partners** (s.58; HMRC CG22200, HS281).  A transfer between spouses
+    or civil partners living together is a disposal by the transferor and an acquisition by
+    the transferee "for such consideration as will give neither a gain nor a loss": the
+    consideration is the cost of the shares disposed of.  Which shares those are is decided
+    by the identification rules like any other disposal's (s.105, s.106A apply to every
+    disposal of securities; CG51560), so a transfer is matched first with the transferor's
+    acquisitions of its day, then of the next 30 days, then with the pool; the transferee
+    acquires at that cost on the day of the transfer, into his or her own same-day, 30-day
+    and s.104 rules (the transferee does not take over the transferor's acquisition dates).
+
+    Worked case: Olivia's pool is 1,000 VWRL costing £50,000.  On 3 June she gives 100 to
+    her husband James; on 10 June she buys 100 for £4,100.  The transfer is identified with
+    the 10 June purchase (s.106A(5), day 7), so its cost, and so its consideration, is
+    £4,100: no gain, no loss for Olivia; James acquires 100 costing £4,100.  The 10 June
+    shares never enter Olivia's pool, which stays 1,000 shares costing £50,000.  Without
+    the rebuy the 100 would come from the pool at £50,000 x 100/1,000 = £5,000.
+
+    **Offshore funds** (Offshore Funds (Tax) Regulations 2009, SI 2009/3001).  A gain on
+    the disposal of a fund without UK reporting status (``uk_reporting_fund = false``) is
+    an offshore income gain, charged to income tax (regs. 17, 18) and taken out of the
+    capital gain (reg. 44); a loss is nil for the regulations and stays an allowable
+    capital loss (reg. 42; IFM13550).  :class:`UkDisposal` marks such disposals
+    ``offshore``.  A reporting fund's excess reportable income is a distribution to the
+    holders at the end of its reporting period (reg. 94) and is expenditure on the shares
+    within s.38(1)(a), incurred on the fund distribution date (reg. 99): it is added to the
+    cost of the holding.  Example: 1,000 units costing £10,000, ERI of £0.25 a unit: the
+    pool costs £10,250, and a later sale of all 1,000 for £12,000 gains £1,750, not £2,000.
 
 Worked example (HMRC Cryptoassets Manual CRYPTO22256; the pooling rules there are those of
 TCGA ss.104-106A): a pool of 100,000 units costing £300,000.  31 July: buy 10,000 for
@@ -45,11 +72,17 @@ The algorithm
     its same-day and 30-day parts at the costs the plan gives and the rest from the pool; a
     purchase adds to the pool only the part of its day's acquisition that the plan left
     unmatched.  Each row of a day gets the day's result in proportion to its shares.
+
+    A spouse transfer is a disposal of the transferor's day and an acquisition of the
+    transferee's day in that pass.  Its cost is only known once the transferor's side is
+    replayed, so when the transferee's own same-day or 30-day rule matches it,
+    :func:`replay_uk` replays again with the costs found until they no longer change
+    (costs flow forward in time, so this ends; one pass when no such match exists).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -62,6 +95,8 @@ THIRTY_DAYS = timedelta(days=30)  # TCGA 1992 s.106A(5)
 SAME_DAY = "same_day"
 THIRTY_DAY = "thirty_day"
 S104 = "s104"
+SPOUSE = "spouse_transfer"  # a transfer to a spouse or civil partner, s.58
+NO_GAIN_NO_LOSS = frozenset({"donation", SPOUSE})  # not on the SA108 totals
 
 
 def uk_tax_year(day: date) -> int:
@@ -96,7 +131,9 @@ class UkDisposal:
     cost: Decimal
     matches: tuple[UkMatch, ...]
     txn_ids: tuple[str, ...]
-    kind: str = "sale"  # sale, donation, capital_distribution
+    kind: str = "sale"  # sale, donation, spouse_transfer, capital_distribution
+    offshore: bool = False  # a fund without UK reporting status (SI 2009/3001 reg. 17)
+    to_owner: str | None = None  # the spouse or civil partner of a spouse_transfer
 
     @property
     def allowable_costs(self) -> Decimal:
@@ -110,6 +147,12 @@ class UkDisposal:
     def tax_year(self) -> int:
         return uk_tax_year(self.date)
 
+    @property
+    def is_offshore_income_gain(self) -> bool:
+        """A gain on a fund without reporting status: income, not a capital gain (SI
+        2009/3001 regs. 17, 18, 44).  A loss on it is still a capital loss (reg. 42)."""
+        return self.offshore and self.kind == "sale" and self.gain > 0
+
 
 @dataclass(slots=True)
 class _Day:
@@ -121,6 +164,7 @@ class _Day:
     same_day: Decimal = ZERO
     used: Decimal = ZERO  # of ``bought``, matched to earlier disposals (30-day rule)
     matches: list[tuple[date, Decimal]] = field(default_factory=list)  # 30-day: (day, qty)
+    received: list[str] = field(default_factory=list)  # ids of spouse transfers in
 
     @property
     def to_pool(self) -> Decimal:
@@ -145,8 +189,19 @@ class MatchPlan:
     """Rules 1 and 2 settled for every day: what each disposal day takes from same-day and
     later acquisitions, and what fraction of each acquisition day goes to the pool."""
 
-    def __init__(self, days: dict[tuple[str, str], dict[date, _Day]]) -> None:
+    def __init__(self, days: dict[tuple[str, str], dict[date, _Day]],
+                 transfer_quantity: Mapping[str, Decimal]) -> None:
         self._days = days
+        self.transfer_quantity = transfer_quantity  # spouse transfer id -> shares
+
+    @property
+    def prices_transfers(self) -> bool:
+        """Whether a transferee's same-day or 30-day rule matches shares received from a
+        spouse, whose cost the replay finds (:func:`replay_uk`)."""
+        return any(
+            entry.received and (entry.same_day > 0 or entry.used > 0)
+            for by_day in self._days.values() for entry in by_day.values()
+        )
 
     def disposal(self, owner: str, symbol: str, day: date) -> DayPlan:
         entry = self._days[(owner, symbol)][day]
@@ -165,29 +220,64 @@ class MatchPlan:
         return entry.to_pool / entry.bought
 
 
-def plan_matches(rows: Iterable[tuple[str, Transaction]]) -> MatchPlan:
+def plan_matches(
+    rows: Iterable[tuple[str, Transaction]],
+    owner_of: Mapping[str, str] | None = None,
+    transfer_costs: Mapping[str, Decimal] | None = None,
+) -> MatchPlan:
     """Settle the same-day and 30-day rules for ``(owner, transaction)`` rows of accounts
-    within capital gains tax, in date order."""
+    within capital gains tax, in date order.
+
+    ``owner_of`` gives the owner of each such account: a transfer to another owner's
+    account is the transferor's disposal and the transferee's acquisition (s.58), at the
+    cost in ``transfer_costs`` (by transaction id; zero until the replay has found it)."""
+    owner_of = owner_of or {}
+    costs = transfer_costs or {}
     days: dict[tuple[str, str], dict[date, _Day]] = {}
-    for owner, txn in rows:
-        if txn.symbol is None or txn.quantity is None:
-            continue
-        action = txn.action
-        if action in (Action.BUY, Action.REINVEST):
-            cost = txn.gross + txn.fees
-        elif action in (Action.SELL, Action.DONATE):
-            cost = ZERO
-        else:
-            continue
-        by_day = days.setdefault((owner, txn.symbol), {})
-        entry = by_day.get(txn.date)
+    held: dict[tuple[str, str], Decimal] = {}  # (account, symbol): a blank transfer's shares
+    transfers: dict[str, Decimal] = {}
+
+    def day_of(owner: str, symbol: str, day: date) -> _Day:
+        by_day = days.setdefault((owner, symbol), {})
+        entry = by_day.get(day)
         if entry is None:
-            entry = by_day[txn.date] = _Day()
+            entry = by_day[day] = _Day()
+        return entry
+
+    for owner, txn in rows:
+        symbol, action = txn.symbol, txn.action
+        if symbol is None:
+            continue
+        key = (txn.account, symbol)
+        if action is Action.SPLIT and txn.quantity is not None:
+            held[key] = held.get(key, ZERO) * txn.quantity
+            continue
+        if action is Action.TRANSFER:
+            quantity = txn.quantity if txn.quantity is not None else held.get(key, ZERO)
+            target = txn.to_account
+            held[key] = held.get(key, ZERO) - quantity
+            if target is not None:
+                held[(target, symbol)] = held.get((target, symbol), ZERO) + quantity
+            receiver = owner_of.get(target or "")
+            if receiver is None or receiver == owner or quantity <= 0:
+                continue  # the person's own accounts: one holding, nothing disposed of
+            transfers[txn.id] = quantity
+            day_of(owner, symbol, txn.date).sold += quantity
+            entry = day_of(receiver, symbol, txn.date)
+            entry.bought += quantity
+            entry.cost += costs.get(txn.id, ZERO)
+            entry.received.append(txn.id)
+            continue
+        if txn.quantity is None:
+            continue
         if action in (Action.BUY, Action.REINVEST):
+            held[key] = held.get(key, ZERO) + txn.quantity
+            entry = day_of(owner, symbol, txn.date)
             entry.bought += txn.quantity
-            entry.cost += cost
-        else:
-            entry.sold += txn.quantity
+            entry.cost += txn.gross + txn.fees
+        elif action in (Action.SELL, Action.DONATE):
+            held[key] = held.get(key, ZERO) - txn.quantity
+            day_of(owner, symbol, txn.date).sold += txn.quantity
     for by_day in days.values():
         ordered = sorted(by_day)
         for entry in by_day.values():
@@ -214,7 +304,7 @@ def plan_matches(rows: Iterable[tuple[str, Transaction]]) -> MatchPlan:
                     entry.matches.append((buys[scan], take))
                     left -= take
                 scan += 1
-    return MatchPlan(days)
+    return MatchPlan(days, transfers)
 
 
 @dataclass(slots=True)
@@ -240,22 +330,32 @@ class UkReplayer(PooledReplayer):
         self.plan = plan
         self.days: dict[tuple[str, str, date, str], _Aggregate] = {}
         self.extra: list[UkDisposal] = []
+        self.transfer_costs: dict[str, Decimal] = {}  # spouse transfer id -> its cost
+        self.receivers: dict[tuple[str, str, date], str] = {}  # (owner, symbol, day) -> spouse
+        self.offshore = frozenset(
+            symbol for symbol, security in household.securities.items()
+            if security.uk_reporting_fund is False
+        )
 
     def rule_name(self) -> str:
         return "the section 104 holding, TCGA 1992 s.104"
 
     # -- acquisitions
 
-    def acquire(self, txn: Transaction, quantity: Decimal, cost: Decimal) -> None:
+    def acquire(self, txn: Transaction, quantity: Decimal, cost: Decimal,
+                account: str | None = None) -> None:
+        """Shares acquired in ``account`` (default: the row's): the part of the day's
+        acquisitions that the same-day and 30-day rules leave goes into the holding."""
         assert txn.symbol is not None
-        if not self.taxable[txn.account]:
+        account = account or txn.account
+        if not self.taxable[account]:
             self.sheltered_buy(txn, quantity, cost)
             return
-        owner = self.owner_of[txn.account]
+        owner = self.owner_of[account]
         fraction = self.plan.pool_fraction(owner, txn.symbol, txn.date)
         if fraction > 0:
-            self.pool(txn.account, txn.symbol).add(quantity * fraction, cost * fraction, txn.date)
-        self.hold(txn.account, txn.symbol, quantity)
+            self.pool(account, txn.symbol).add(quantity * fraction, cost * fraction, txn.date)
+        self.hold(account, txn.symbol, quantity)
 
     # -- disposals
 
@@ -265,15 +365,18 @@ class UkReplayer(PooledReplayer):
     def donate(self, txn: Transaction) -> None:
         self.dispose(txn, "donation")
 
-    def dispose(self, txn: Transaction, kind: str) -> None:
-        assert txn.quantity is not None and txn.symbol is not None
+    def dispose(self, txn: Transaction, kind: str, quantity: Decimal | None = None) -> Decimal:
+        """A disposal under the identification rules; returns the cost of the shares
+        identified.  A sale's proceeds are its price; a gift's (to a charity or a spouse)
+        are that cost: no gain, no loss (s.257, s.58)."""
+        quantity = quantity if quantity is not None else txn.quantity
+        assert quantity is not None and txn.symbol is not None
         if not self.taxable[txn.account]:
             self.sheltered_sale(txn, kind)
-            return
+            return ZERO
         self.check_picks(txn)
-        self.check_held(txn, txn.quantity)
+        self.check_held(txn, quantity)
         owner = self.owner_of[txn.account]
-        quantity = txn.quantity
         plan = self.plan.disposal(owner, txn.symbol, txn.date)
         share = quantity / plan.sold
         pieces: list[tuple[str, date | None, Decimal, Decimal]] = []
@@ -290,14 +393,16 @@ class UkReplayer(PooledReplayer):
             cost, _ = pool.take(from_pool)
             pieces.append((S104, since, from_pool, cost))
         self.hold(txn.account, txn.symbol, -quantity)
-        gross = txn.gross
+        matched_cost = sum((c for *_, c in pieces), ZERO)
+        at_cost = kind in NO_GAIN_NO_LOSS
+        gross = matched_cost if at_cost else txn.gross
         fees = txn.fees if kind == "sale" else ZERO
         net = gross - fees
         aggregate = self.days.get((owner, txn.symbol, txn.date, kind))
         if aggregate is None:
             aggregate = self.days[(owner, txn.symbol, txn.date, kind)] = _Aggregate()
         aggregate.quantity += quantity
-        aggregate.proceeds += sum((c for *_, c in pieces), ZERO) if kind == "donation" else gross
+        aggregate.proceeds += gross
         aggregate.fees += fees
         aggregate.txn_ids.append(txn.id)
         for rule, acquired, qty, cost in pieces:
@@ -308,9 +413,10 @@ class UkReplayer(PooledReplayer):
                 self.lot_id(txn.account, txn.symbol) if rule == S104
                 else f"{rule}:{owner}:{txn.symbol}@{acquired.isoformat() if acquired else ''}"
             )
-            proceeds = cost if kind == "donation" else net * qty / quantity
+            proceeds = cost if at_cost else net * qty / quantity
             self.record(txn, lot_id, qty, acquired or txn.date, proceeds, cost, kind=kind,
                         reportable=kind == "sale")
+        return matched_cost
 
     # -- other actions
 
@@ -322,15 +428,52 @@ class UkReplayer(PooledReplayer):
                         "name an account of the household in to_account")
         self.check_picks(txn)
         quantity = self.transfer_quantity(txn)
-        source_pool = self.pool(txn.account, txn.symbol)
-        target_pool = self.pool(target, txn.symbol)
-        if source_pool is not target_pool:
-            # s.58: between spouses living together, no gain and no loss: the spouse takes
-            # the shares at their cost out of the transferor's section 104 holding
-            since = source_pool.first or txn.date
-            cost, _ = source_pool.take(quantity)
-            target_pool.add(quantity, cost, since)
-        self.move(txn, target, quantity)
+        giver, receiver = self.owner_of[txn.account], self.owner_of[target]
+        if self.pool(txn.account, txn.symbol) is self.pool(target, txn.symbol):
+            self.move(txn, target, quantity)  # the person's own GIAs: one holding
+            return
+        if not (self.taxable[txn.account] and self.taxable[target]):
+            raise error(txn, "to_account", f"a transfer from '{txn.account}' to '{target}' "
+                        "moves shares into or out of an ISA or SIPP",
+                        "record a sale in the first account and a purchase in the second")
+        if not self.spouses(giver, receiver):
+            raise error(
+                txn, "to_account",
+                f"{giver} gives {txn.symbol} to {receiver}, who is not {giver}'s spouse or "
+                "civil partner: a gift to anyone else is a disposal at market value (TCGA "
+                "1992 s.17(1), s.18(3)), which a transfer does not record",
+                f"if they are married or civil partners write spouse = \"{receiver}\" in "
+                f"[owners.{giver}]; otherwise record a sell in '{txn.account}' at the market "
+                f"price and a buy in '{target}' at the same price")
+        # s.58: no gain, no loss.  The transfer is the giver's disposal, identified by the
+        # same-day and 30-day rules before the pool (s.105, s.106A; CG51560), and its cost
+        # is the consideration at which the spouse acquires the shares, on this day.
+        self.receivers[(giver, txn.symbol, txn.date)] = receiver
+        cost = self.dispose(txn, SPOUSE, quantity)
+        self.transfer_costs[txn.id] = cost
+        self.acquire(txn, quantity, cost, target)
+
+    def spouses(self, one: str, other: str) -> bool:
+        owners = self.household.owners
+        return owners[one].spouse == other or owners[other].spouse == one
+
+    def excess_reportable_income(self, txn: Transaction) -> None:
+        """Excess reportable income of a reporting fund (SI 2009/3001 reg. 94): income of
+        the tax year it is dated in (the fund distribution date, reg. 94(3)), and
+        expenditure on the shares within TCGA s.38(1)(a) incurred that day (reg. 99(2),
+        (4); IFM13372): it is added to the cost of the holding."""
+        assert txn.symbol is not None and txn.amount is not None
+        held = self.held.get((txn.account, txn.symbol), ZERO)
+        if held <= 0:
+            raise error(
+                txn, "symbol",
+                f"excess reportable income on {txn.symbol} in '{txn.account}' on {txn.date} "
+                "but no shares are held then",
+                "date the row on the fund distribution date and put it in the account that "
+                "held the shares at the end of the fund's reporting period (a later sale "
+                "takes the income into its cost only if the row comes before the sale)")
+        self.event(txn, txn.amount)
+        self.pool(txn.account, txn.symbol).cost += txn.amount
 
     def return_of_capital(self, txn: Transaction) -> None:
         """A capital distribution: the amount reduces the cost of the holding (s.122(2),
@@ -374,10 +517,37 @@ class UkReplayer(PooledReplayer):
             cost = sum((m.cost for m in matches), ZERO)
             out.append(
                 UkDisposal(owner, symbol, day, agg.quantity, agg.proceeds, agg.fees, cost,
-                           matches, tuple(agg.txn_ids), kind)
+                           matches, tuple(agg.txn_ids), kind, symbol in self.offshore,
+                           self.receivers.get((owner, symbol, day)) if kind == SPOUSE
+                           else None)
             )
         out.sort(key=lambda d: (d.date, d.owner, d.symbol, d.kind))
         return out
 
 
 _RULE_ORDER = {SAME_DAY: 0, THIRTY_DAY: 1, S104: 2}
+
+
+def replay_uk(household: Household, accounts: Sequence[str],
+              transactions: Sequence[Transaction]) -> UkReplayer:
+    """Replay the UK residents' ``accounts``: plan the matches, replay, and when a
+    transferee's own same-day or 30-day rule matches shares received from a spouse (whose
+    cost the transferor's replay gives), plan and replay again with the costs found until
+    they no longer change.  Each pass settles at least the earliest transfer whose cost
+    was still open, so it takes at most one pass more than there are transfers."""
+    within_cgt = {a: household.accounts[a].owner for a in accounts
+                  if household.accounts[a].type.is_taxable}
+    rows = [(within_cgt[t.account], t) for t in transactions if t.account in within_cgt]
+    costs: dict[str, Decimal] = {}
+    passes = 0
+    while True:
+        plan = plan_matches(rows, within_cgt, costs)
+        replayer = UkReplayer(household, accounts, plan)
+        for txn in transactions:
+            replayer.apply(txn)
+        passes += 1
+        if not plan.prices_transfers or replayer.transfer_costs == costs:
+            return replayer
+        if passes > len(plan.transfer_quantity) + 1:
+            raise RuntimeError("spouse transfer costs did not settle")  # a bug, not input
+        costs = dict(replayer.transfer_costs)

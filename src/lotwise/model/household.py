@@ -138,7 +138,12 @@ class ScheduledPurchase:
 @dataclass(frozen=True, slots=True)
 class Security:
     """A security.  ``identical_group`` names a set of substantially identical securities
-    (for example several S&P 500 funds); a security without one is only identical to itself."""
+    (for example several S&P 500 funds); a security without one is only identical to itself.
+
+    ``uk_reporting_fund`` matters to UK residents only: ``False`` marks an offshore fund
+    without reporting fund status, whose gains are offshore income gains taxed as income
+    (SI 2009/3001 regs. 17, 18); ``True`` one with it, whose excess reportable income adds
+    to the cost of the holding (regs. 94, 99)."""
 
     symbol: str
     asset_class: str
@@ -148,6 +153,9 @@ class Security:
     currency: str = "USD"
     source_country: str | None = None  # the dividend payer's country, for withholding tax
     dividend_yield: Decimal | None = None  # expected yearly dividends per unit of value
+    # UK: an offshore fund with (True) or without (False) reporting fund status (Offshore
+    # Funds (Tax) Regulations 2009); None: not an offshore fund (shares, a UK fund)
+    uk_reporting_fund: bool | None = None
 
     @property
     def group(self) -> str:

@@ -23,6 +23,9 @@ class Action(StrEnum):
     TRANSFER = "transfer"  # in-kind to ``to_account``, keeping basis and dates
     DONATE = "donate"  # in-kind gift to charity: no gain realized
     RETURN_OF_CAPITAL = "return_of_capital"
+    # UK: a reporting fund's income reported above what it paid out, per holding, on the
+    # fund distribution date (Offshore Funds (Tax) Regulations 2009 regs. 94, 99)
+    EXCESS_REPORTABLE_INCOME = "excess_reportable_income"
 
     @property
     def acquires(self) -> bool:
@@ -42,6 +45,7 @@ _SYMBOL_ACTIONS = frozenset(
         Action.TRANSFER,
         Action.DONATE,
         Action.RETURN_OF_CAPITAL,
+        Action.EXCESS_REPORTABLE_INCOME,
     }
 )
 
@@ -61,9 +65,10 @@ class Transaction:
 
     ``seq`` is the order in the journal; replay sorts by ``(date, seq)`` so same-day rows
     keep their file order.  ``amount`` is the cash amount for cash actions (dividend,
-    interest, deposit, withdrawal, fee, return_of_capital, and the dividend that paid a
-    reinvest); for buys and sells the cash is ``quantity * price`` plus or minus ``fees``
-    unless ``amount`` is given.
+    interest, deposit, withdrawal, fee, return_of_capital, excess_reportable_income, and the
+    dividend that paid a reinvest); for buys and sells the cash is ``quantity * price`` plus
+    or minus ``fees`` unless ``amount`` is given.  An excess_reportable_income row moves no
+    cash: its ``amount`` is income reported, not paid.
 
     ``currency`` is the currency of the row's price, fees and amount (``None``: the
     security's currency for a row with a symbol, else the account's).  ``fx_rate``, when

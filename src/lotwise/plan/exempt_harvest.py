@@ -17,6 +17,9 @@ the sale (s.106A) and the gain vanishes with the new cost.  So the shares are bo
 * or after 30 days (from day 31) in the GIA, or as another security of the same asset class
   now (only shares of the same class are matched, s.104(3)).
 
+A fund without UK reporting status (``uk_reporting_fund = false``) is never sold for this:
+its gain is an offshore income gain, taxed as income (SI 2009/3001 regs. 17, 18).
+
 A holding is not sold at all when a GIA purchase of it by the same person is already due
 the same day or within 30 days (a ``[[scheduled]]`` purchase, an expected reinvestment):
 the sale would be matched to it (:meth:`lotwise.plan.guard.WashGuard.sale_blockers`).
@@ -138,6 +141,13 @@ def _one(household: Household, book: Book, prices: PriceTable, as_of: date,
         factor = factors[lot.account]
         per_share = (price * keep - lot.basis / lot.quantity) / factor  # pounds
         if per_share <= 0:
+            continue
+        if household.securities[lot.symbol].uk_reporting_fund is False:
+            # an offshore income gain is income, which the exempt amount does not cover
+            # (SI 2009/3001 regs. 17, 18)
+            held_back.append(f"{lot.symbol} in {lot.account} is not sold: it has no UK "
+                             "reporting status, so its gain would be an offshore income "
+                             "gain, taxed as income, not covered by the exempt amount")
             continue
         blockers = guard.sale_blockers(lot.account, lot.symbol, at_loss=False)
         if blockers:

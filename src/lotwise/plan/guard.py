@@ -41,6 +41,9 @@ Example: Sam's 401(k) buys FXAIX every 15 days; on 2026-11-21 a loss lot of IVV 
 of FXAIX in sam_401k on 2026-11-30".  Olivia (UK) sold VUSA at a loss in her GIA on
 2026-11-10: the plan may not buy VUSA in her GIA until 2026-12-11, but may in her ISA; had
 she sold it at a gain, the same holds (the rebuy would be matched to the sale, s.106A(5)).
+Had she given the VUSA to her husband James on 2026-11-10 (s.58), the same holds again: a
+rebuy in her GIA by 2026-12-10 would be identified with the gift and change its cost, and so
+James's; and James, who acquired the shares that day, may not sell VUSA at a gain that day.
 """
 
 from __future__ import annotations
@@ -53,10 +56,10 @@ from itertools import pairwise
 from statistics import median
 
 from lotwise.ledger.book import Book
-from lotwise.ledger.uk import SAME_DAY, THIRTY_DAY
+from lotwise.ledger.uk import SAME_DAY, SPOUSE, THIRTY_DAY
 from lotwise.model.household import Household
 from lotwise.model.transactions import Action, Transaction
-from lotwise.regimes.base import US, LossRule, owner_regimes, regime_for
+from lotwise.regimes.base import UK, US, LossRule, owner_regimes, regime_for
 
 WINDOW = timedelta(days=30)
 DRIP_LOOKBACK = timedelta(days=400)
@@ -69,10 +72,11 @@ class Acquisition:
     day: date
     account: str
     symbol: str
-    kind: str  # bought, reinvested, scheduled, expected_reinvestment
+    kind: str  # bought, reinvested, scheduled, expected_reinvestment, received
 
     def describe(self) -> str:
         words = {
+            "received": "received from a spouse or civil partner:",
             "bought": "bought",
             "reinvested": "dividend reinvested in",
             "scheduled": "scheduled purchase of",
@@ -91,11 +95,14 @@ class RecentSale:
     symbol: str
     window_days: int = 30
     gain: Decimal = Decimal(-1)  # of this part of the disposal; negative: a loss
-    kind: str = "sale"  # sale or donation
+    kind: str = "sale"  # sale, donation or spouse_transfer
 
     def describe(self) -> str:
         if self.kind == "donation":
             return f"{self.symbol} given to charity from {self.account} on {self.day.isoformat()}"
+        if self.kind == "spouse_transfer":
+            return (f"{self.symbol} given to a spouse or civil partner from {self.account} on "
+                    f"{self.day.isoformat()}")
         how = "at a loss" if self.gain < 0 else "at a gain"
         return f"{self.symbol} sold {how} in {self.account} on {self.day.isoformat()}"
 
@@ -211,6 +218,17 @@ def scheduled_purchases(household: Household, as_of: date) -> list[Acquisition]:
     return found
 
 
+def _received_from_spouse(household: Household, regimes: dict[str, str],
+                          txn: Transaction) -> bool:
+    """A UK resident's transfer in kind to another owner's account (a spouse's, s.58)."""
+    if txn.action is not Action.TRANSFER or txn.to_account is None or (
+            txn.to_account not in household.accounts):
+        return False
+    giver = household.accounts[txn.account].owner
+    receiver = household.accounts[txn.to_account].owner
+    return giver != receiver and regimes.get(receiver) == UK
+
+
 def loss_scopes(household: Household) -> dict[str, LossScope]:
     """The loss-rule scope of each account where a sale can realize a loss."""
     regimes = owner_regimes(household)
@@ -252,10 +270,18 @@ def build_guard(
                 acquisitions.setdefault(key, []).append(acq)
 
     earliest = as_of - timedelta(days=widest)
+    regimes = owner_regimes(household)
     for txn in txns:
-        if earliest <= txn.date <= as_of and txn.symbol and txn.action.acquires:
+        if not (earliest <= txn.date <= as_of and txn.symbol):
+            continue
+        if txn.action.acquires:
             kind = "reinvested" if txn.action is Action.REINVEST else "bought"
             add(Acquisition(txn.date, txn.account, txn.symbol, kind))
+        elif _received_from_spouse(household, regimes, txn):
+            # TCGA s.58: the spouse acquires the shares that day, an acquisition for the
+            # spouse's own same-day and 30-day rules (s.105, s.106A)
+            assert txn.to_account is not None
+            add(Acquisition(txn.date, txn.to_account, txn.symbol, "received"))
     for acq in scheduled_purchases(household, as_of) + expected_reinvestments(
         household, txns, as_of
     ):
@@ -270,9 +296,11 @@ def build_guard(
             # TCGA 1992 s.106A(5): any disposal, gain or loss, sale or gift, is identified
             # with the person's acquisitions in the 30 days after it.  The parts already
             # identified (same day, or an earlier acquisition of the 30 days) are settled;
-            # the part from the section 104 pool is still open to a rebuy.
-            if d.kind not in ("sale", "donation") or d.lot_id.startswith((SAME_DAY,
-                                                                          THIRTY_DAY)):
+            # the part from the section 104 pool is still open to a rebuy.  A transfer to a
+            # spouse is a disposal too (s.58), and a rebuy would change its cost and so the
+            # cost at which the spouse acquired the shares.
+            if d.kind not in ("sale", "donation", SPOUSE) or d.lot_id.startswith(
+                    (SAME_DAY, THIRTY_DAY)):
                 continue
         # Only a loss still recognised can be washed by a new purchase: shares already
         # matched with replacements (d.gain == 0 after code W) are used up.

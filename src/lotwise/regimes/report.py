@@ -26,8 +26,9 @@ from lotwise.model.household import Household
 from lotwise.model.numbers import ZERO, money
 from lotwise.regimes.base import CA, UK, owner_regimes
 from lotwise.regimes.ca import CaYear, ca_years
-from lotwise.regimes.rounding import schedule_3_line
+from lotwise.regimes.rounding import sa108_line, schedule_3_line
 from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
+from lotwise.report.values import shares as shares_text
 from lotwise.withholding import ForeignTax
 
 if TYPE_CHECKING:
@@ -212,6 +213,14 @@ def _uk_rows(row: UkYear) -> list[tuple[str, str, str]]:
                      f"{_show(piece.amount)}", _show(piece.tax)))
     rows.append(("", "Capital gains tax", _show(row.tax)))
     rows.append(("", "Losses carried forward", _show(row.losses_carried_forward)))
+    for d in row.offshore_income_gains:
+        rows.append(("SI 2009/3001 reg. 18", f"Offshore income gain (income tax, SA106): "
+                     f"{shares_text(d.quantity)} {d.symbol} sold {d.date.isoformat()}",
+                     _show(sa108_line(d).gain)))
+    for e in row.excess_reportable_income:
+        rows.append(("SI 2009/3001 reg. 94", f"Excess reportable income (income tax, SA106; "
+                     f"added to the cost, reg. 99): {e.symbol} in {e.account}, "
+                     f"{e.date.isoformat()}", _show(e.amount)))
     rows += _foreign_rows(row.foreign_tax, "SA106")
     return rows
 
@@ -242,6 +251,18 @@ def _uk_json(row: UkYear) -> dict[str, Any]:
         "tax": _m(row.tax),
         "losses_carried_forward": _m(row.losses_carried_forward),
         "foreign_tax": _foreign_json(row.foreign_tax),
+        "offshore_income_gains": [
+            {"date": d.date.isoformat(), "symbol": d.symbol, "quantity": shares_text(d.quantity),
+             "gain": _m(sa108_line(d).gain)}
+            for d in row.offshore_income_gains
+        ],
+        "offshore_income_gain": _m(row.offshore_income_gain),
+        "excess_reportable_income": [
+            {"date": e.date.isoformat(), "account": e.account, "symbol": e.symbol,
+             "amount": _m(e.amount)}
+            for e in row.excess_reportable_income
+        ],
+        "excess_reportable_income_total": _m(row.excess_reportable_income_total),
     }
 
 

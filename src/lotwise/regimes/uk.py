@@ -26,6 +26,15 @@ Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
   losses unused at 6 April 2008 stated in the household file, and the years start there.
 * Each disposal's amounts are rounded to the penny before they are added (one rule for
   ``lotwise gains``, ``lotwise tax`` and the planner: :mod:`lotwise.regimes.rounding`).
+* Gifts to a spouse or civil partner (s.58) and to a charity (s.257) are at no gain, no
+  loss and are not counted in the SA108 totals.
+* Offshore funds (SI 2009/3001): a gain on a fund without reporting status is an offshore
+  income gain, charged to income tax (regs. 17, 18) and not a chargeable gain (reg. 44):
+  it is left out of the computation and listed apart, for the SA106 foreign pages; a loss
+  on such a fund is an allowable capital loss (reg. 42; IFM13550) and counts here.  A
+  reporting fund's excess reportable income held within CGT is income of the tax year of
+  its fund distribution date (reg. 94(3)), listed apart too; the ledger adds it to the
+  cost of the holding (reg. 99).
 
 Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
 £5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no
@@ -60,7 +69,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from lotwise.errors import InputError, Problem, Source
-from lotwise.ledger.uk import UkDisposal, uk_tax_year
+from lotwise.ledger.uk import NO_GAIN_NO_LOSS, UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule, year_tables
@@ -68,7 +77,7 @@ from lotwise.regimes.rounding import sa108_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
-    from lotwise.ledger.book import Book
+    from lotwise.ledger.book import Book, CashEvent
 
 DATA_DIR = ("data", "tax", "uk")
 _CGT_TYPES = frozenset({AccountType.GIA, AccountType.TAXABLE, AccountType.NON_REGISTERED})
@@ -342,10 +351,24 @@ class UkYear:
     taxable_income: Decimal | None
     basic_rate_band: Decimal
     foreign_tax: tuple[ForeignTax, ...]
+    # income, not capital gains (SI 2009/3001): the year's offshore income gains (regs. 17,
+    # 18) and the excess reportable income of reporting funds held in a GIA (reg. 94)
+    offshore_income_gains: tuple[UkDisposal, ...] = ()
+    excess_reportable_income: tuple[CashEvent, ...] = ()
 
     @property
     def reportable(self) -> tuple[UkDisposal, ...]:
-        return tuple(d for d in self.disposals if d.kind != "donation")
+        """The disposals of the SA108 totals: no gifts at no gain, no loss, no offshore
+        income gains."""
+        return tuple(d for d in self.disposals if on_sa108(d))
+
+    @property
+    def offshore_income_gain(self) -> Decimal:
+        return sum((sa108_line(d).gain for d in self.offshore_income_gains), ZERO)
+
+    @property
+    def excess_reportable_income_total(self) -> Decimal:
+        return sum((e.amount for e in self.excess_reportable_income), ZERO)
 
     @property
     def net_gains(self) -> Decimal:
@@ -354,6 +377,22 @@ class UkYear:
     @property
     def tax(self) -> Decimal:
         return sum((s.tax for s in self.slices), ZERO)
+
+
+def on_sa108(disposal: UkDisposal) -> bool:
+    """Whether a disposal counts in the capital gains computation: not a gift at no gain,
+    no loss (s.58, s.257), not an offshore income gain (SI 2009/3001 reg. 44)."""
+    return disposal.kind not in NO_GAIN_NO_LOSS and not disposal.is_offshore_income_gain
+
+
+def excess_reportable_income(book: Book, household: Household,
+                             owner_id: str) -> list[CashEvent]:
+    """The owner's excess reportable income within CGT (a GIA's; an ISA's is exempt, ISA
+    Regulations 1998 reg. 22)."""
+    return [e for e in book.cash_events
+            if e.action == "excess_reportable_income"
+            and household.accounts[e.account].owner == owner_id
+            and household.accounts[e.account].type.is_taxable]
 
 
 def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list[UkYear]:
@@ -395,6 +434,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
     load_uk_year(last)  # the year asked for must be one lotwise computes the tax of
     full = set(tax_years())
     foreign = [f for f in foreign_tax_paid(book, household) if f.owner == owner_id]
+    eri = excess_reportable_income(book, household, owner_id)
     out = []
     for year in range(first, last + 1):
         disposals = tuple(d for d in mine if d.tax_year == year)
@@ -405,7 +445,7 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
         params = load_uk_year(year)
         income = profile.income_for(year)
         result = compute_year(params, disposals, carried, income)
-        lines = [sa108_line(d) for d in disposals if d.kind != "donation"]
+        lines = [sa108_line(d) for d in disposals if on_sa108(d)]
         out.append(
             UkYear(
                 owner=owner_id, tax_year=year, label=params.label, disposals=disposals,
@@ -417,6 +457,9 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
                 slices=result.slices, losses_carried_forward=result.carried_forward,
                 taxable_income=income, basic_rate_band=params.basic_rate_band,
                 foreign_tax=tuple(f for f in foreign if f.tax_year == year),
+                offshore_income_gains=tuple(d for d in disposals if d.is_offshore_income_gain),
+                excess_reportable_income=tuple(e for e in eri
+                                               if uk_tax_year(e.date) == year),
             )
         )
         carried = result.carried_forward
@@ -492,12 +535,12 @@ def _split(
     disposals: tuple[UkDisposal, ...], bucket: Callable[[UkDisposal], int], buckets: int
 ) -> tuple[list[Decimal], Decimal]:
     """Gains into ``buckets`` by ``bucket``, losses added up (positive): each disposal
-    rounded to the penny (:mod:`lotwise.regimes.rounding`), gifts at no gain, no loss left
-    out."""
+    rounded to the penny (:mod:`lotwise.regimes.rounding`), gifts at no gain, no loss and
+    offshore income gains left out (:func:`on_sa108`)."""
     gains = [ZERO] * buckets
     losses = ZERO
     for d in disposals:
-        if d.kind == "donation":
+        if not on_sa108(d):
             continue
         gain = sa108_line(d).gain
         if gain >= 0:

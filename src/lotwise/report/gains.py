@@ -228,7 +228,12 @@ SA108_COLUMNS = (
 
 
 def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
-    """The disposals of UK tax year ``tax_year`` (6 April to 5 April), in pounds."""
+    """The disposals of UK tax year ``tax_year`` (6 April to 5 April), in pounds.
+
+    ``kind`` is ``sale``, ``donation`` (to a charity), ``spouse_transfer`` (to a spouse or
+    civil partner: no gain, no loss, TCGA s.58), ``capital_distribution`` or
+    ``offshore_income_gain`` (a sale at a gain of a fund without UK reporting status:
+    income, not a capital gain, SI 2009/3001 regs. 17, 18, 44)."""
     rows: list[dict[str, object]] = []
     for d in book.uk_disposals:
         if d.tax_year != tax_year:
@@ -239,11 +244,20 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             by_rule[m.rule] += m.quantity
         later = sorted({m.acquired.isoformat() for m in d.matches
                         if m.rule == "thirty_day" and m.acquired})
+        notes = []
+        if d.to_owner:
+            notes.append(f"to {d.to_owner}, no gain, no loss: s.58")
+        if later:
+            notes.append(f"30-day match: {', '.join(later)}")
+        if d.is_offshore_income_gain:
+            notes.append("offshore income gain: income, not on SA108, SI 2009/3001 reg. 18")
+        elif d.offshore and d.kind == "sale":
+            notes.append("non-reporting fund: a capital loss, SI 2009/3001 reg. 42")
         rows.append({
             "owner": d.owner,
             "date": d.date.isoformat(),
             "description": f"{shares(d.quantity)} {d.symbol}"
-            + (f" (30-day match: {', '.join(later)})" if later else ""),
+            + (f" ({'; '.join(notes)})" if notes else ""),
             "quantity": shares(d.quantity),
             "proceeds": format(amounts.proceeds, "f"),
             "allowable_costs": format(amounts.allowable_costs, "f"),
@@ -251,19 +265,25 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             "same_day": shares(by_rule["same_day"]),
             "thirty_day": shares(by_rule["thirty_day"]),
             "s104": shares(by_rule["s104"]),
-            "kind": d.kind,
+            "kind": "offshore_income_gain" if d.is_offshore_income_gain else d.kind,
         })
     rows.sort(key=lambda r: (str(r["owner"]), str(r["date"]), str(r["description"])))
     return rows
 
 
+NOT_ON_SA108 = frozenset({"donation", "spouse_transfer", "offshore_income_gain"})
+
+
 def sa108_totals(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
     """Per owner, as the SA108 summary adds them: disposals, proceeds, allowable costs,
-    gains before losses, losses.  Gifts (no gain, no loss) are not counted."""
+    gains before losses, losses.  Gifts (no gain, no loss) and offshore income gains (income,
+    for the SA106 foreign pages) are not counted; ``offshore_income_gains`` adds those."""
     out: dict[str, dict[str, str]] = {}
     for owner in sorted({str(r["owner"]) for r in rows}):
-        mine = [r for r in rows if r["owner"] == owner and r["kind"] != "donation"]
+        mine = [r for r in rows if r["owner"] == owner and r["kind"] not in NOT_ON_SA108]
         gains = [Decimal(str(r["gain"])) for r in mine]
+        income = [Decimal(str(r["gain"])) for r in rows
+                  if r["owner"] == owner and r["kind"] == "offshore_income_gain"]
         out[owner] = {
             "disposals": str(len(mine)),
             "proceeds": cents(sum((Decimal(str(r["proceeds"])) for r in mine), Decimal(0))),
@@ -272,6 +292,7 @@ def sa108_totals(rows: list[dict[str, object]]) -> dict[str, dict[str, str]]:
             ),
             "gains": cents(sum((g for g in gains if g > 0), Decimal(0))),
             "losses": cents(-sum((g for g in gains if g < 0), Decimal(0))),
+            "offshore_income_gains": cents(sum(income, Decimal(0))),
         }
     return out
 

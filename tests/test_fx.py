@@ -18,6 +18,7 @@ from lotwise.fx import (
     RATES_FILE,
     FxRate,
     FxTable,
+    InconsistentRatesError,
     MissingRateError,
     RatesOrigin,
     convert,
@@ -208,3 +209,46 @@ def test_a_missing_rate_says_where_the_tables_rates_come_from() -> None:
         table.rate("CAD", "USD", FRIDAY)
     assert missing.value.origin is elsewhere
     assert (missing.value.base, missing.value.quote, missing.value.day) == ("CAD", "USD", FRIDAY)
+
+
+def test_a_table_refuses_a_pair_and_its_inverse_that_disagree() -> None:
+    with pytest.raises(InconsistentRatesError) as caught:
+        FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576")),
+                 FxRate(FRIDAY, "CAD", "USD", D("0.70"))])
+    assert str(caught.value) == ("CAD/USD 0.70 and USD/CAD 1.3576 on 2024-03-01 disagree: "
+                                 "their product is 0.9503, not 1 within 0.5 %")
+    agreeing = FxTable([FxRate(FRIDAY, "USD", "CAD", D("1.3576")),
+                        FxRate(FRIDAY, "CAD", "USD", D("0.7366"))])
+    assert agreeing.rate("USD", "CAD", FRIDAY) == D("1.3576")  # the direct pair first
+
+
+def test_no_cross_rate_is_derived_and_the_message_asks_for_the_direct_pair() -> None:
+    """GBP/USD and USD/CAD are known; GBP/CAD is not derived from them (ITA s.261(1): the
+    Bank of Canada publishes a rate for each currency against CAD)."""
+    hh = household({"c": "CA"}, {"gbp": ("c", "non_registered")}, securities={"VOD": None},
+                   currencies={"VOD": "GBP", "gbp": "GBP"}, base="CAD")
+    table = FxTable([FxRate(FRIDAY, "GBP", "USD", D("1.2623")),
+                     FxRate(FRIDAY, "USD", "CAD", D("1.3576"))])
+    assert table.bridges("GBP", "CAD") == ("USD",)
+    with pytest.raises(MissingRateError):
+        table.rate("GBP", "CAD", FRIDAY)
+    with pytest.raises(InputError) as caught:
+        replay(hh, journal("2024-03-01 gbp buy VOD 10 @1.5"), fx=table)
+    (problem,) = caught.value.problems
+    assert "no GBP/CAD rate for 2024-03-01" in problem.message
+    assert problem.fix.startswith("add a row 2024-03-01,GBP,CAD,<rate> to the FX rates file")
+    assert "the Bank of Canada publishes a daily rate of each currency" in problem.fix
+    assert "lotwise does not derive GBP/CAD through USD" in problem.fix
+
+
+def test_cash_moving_in_another_currency_needs_no_rate() -> None:
+    """A Canadian's US-dollar deposit and withdrawal move cash kept in US dollars: replaying
+    them asks for no USD/CAD rate; a buy in US dollars still does."""
+    rows = journal("""
+        2024-03-01 usd deposit amount=1000
+        2024-03-04 usd withdrawal amount=200
+    """)
+    book = replay(HH, rows)
+    assert book.cash["usd"] == D(800)
+    with pytest.raises(InputError, match="no USD/CAD rate for 2024-03-05"):
+        replay(HH, [*rows, *journal("2024-03-05 usd buy VTI 1 @250")])

@@ -22,7 +22,14 @@ A rate says how many units of ``quote`` one unit of ``base`` buys::
 :meth:`FxTable.rate` answers ``rate("USD", "CAD", day)`` with the rate of ``day``; when the
 table has none for that day (a weekend, a bank holiday) it takes the latest earlier rate
 no more than ``max_age_days`` (default 7) before it, as central banks publish only on
-business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate).
+business days.  The inverse pair is used when only it is given (``CAD,USD`` = 1 / rate);
+a pair and its inverse given for the same day must multiply to 1 within 0.5 %
+(:data:`INVERSE_TOLERANCE`), else :class:`InconsistentRatesError`.  No cross rate is ever
+derived (``GBP/CAD`` from ``GBP/USD`` and ``USD/CAD``): the Bank of Canada publishes a
+rate of each currency it quotes against CAD, the rate ITA s.261(1) asks for, and HMRC its
+rates against sterling, so the direct pair is always to be had, and the product of two
+rates fixed at different times of day is not it; a missing pair's message names the direct
+pair to add (:func:`direct_pair_fix`).
 No rate within that window is a :class:`MissingRateError`; :func:`convert` turns every
 missing rate of a journal into one :class:`~lotwise.errors.InputError` naming the row, the
 date, the pair and where the rates come from: a table knows its :class:`RatesOrigin` (the
@@ -57,6 +64,16 @@ from lotwise.model.transactions import Transaction
 
 DEFAULT_MAX_AGE_DAYS = 7
 ONE = Decimal(1)
+#: A pair and its inverse given for the same day must multiply to 1 within this: 0.5 % is
+#: far wider than the rounding of a published rate (four or more significant digits) and
+#: far narrower than any real disagreement (a rate typed the wrong way round, a wrong day).
+INVERSE_TOLERANCE = Decimal("0.005")
+
+
+def inverse_disagrees(rate: Decimal, inverse: Decimal) -> bool:
+    """Whether ``rate`` (base/quote) and ``inverse`` (quote/base) of one day contradict each
+    other: their product differs from 1 by more than :data:`INVERSE_TOLERANCE`."""
+    return abs(rate * inverse - ONE) > INVERSE_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +140,25 @@ class MissingRateError(LookupError):
                 "weekends and bank holidays, and an older rate would misstate the day's value")
 
 
+class InconsistentRatesError(ValueError):
+    """A pair and its inverse on the same day whose product is not 1 (within
+    :data:`INVERSE_TOLERANCE`)."""
+
+    def __init__(self, base: str, quote: str, day: date, rate: Decimal,
+                 inverse: Decimal) -> None:
+        self.base, self.quote, self.day, self.rate, self.inverse = base, quote, day, rate, inverse
+        super().__init__(
+            f"{base}/{quote} {rate} and {quote}/{base} {inverse} on {day.isoformat()} "
+            f"disagree: their product is {(rate * inverse).quantize(Decimal('0.0001'))}, "
+            f"not 1 within {(INVERSE_TOLERANCE * 100).normalize():f} %")
+
+
 class FxTable:
     """Daily rates by currency pair; immutable once built.
 
-    The same (date, base, quote) given twice must have the same rate, else ``ValueError``.
+    The same (date, base, quote) given twice must have the same rate, else ``ValueError``;
+    a pair and its inverse on the same day must agree (:func:`inverse_disagrees`), else
+    :class:`InconsistentRatesError`.
     ``origin`` says where the rates came from, for messages about a missing one.
     """
 
@@ -152,6 +184,13 @@ class FxTable:
                     f"{known} and {fx.rate}"
                 )
             series[fx.date] = fx.rate
+        for (base, quote), series in sorted(by_pair.items()):
+            inverse = by_pair.get((quote, base))
+            if inverse is None or base > quote:
+                continue
+            for day in sorted(series.keys() & inverse.keys()):
+                if inverse_disagrees(series[day], inverse[day]):
+                    raise InconsistentRatesError(base, quote, day, series[day], inverse[day])
         self._dates: dict[tuple[str, str], tuple[date, ...]] = {}
         self._rates: dict[tuple[str, str], tuple[Decimal, ...]] = {}
         for pair, series in by_pair.items():
@@ -165,6 +204,15 @@ class FxTable:
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset(self._dates)
+
+    def bridges(self, base: str, quote: str) -> tuple[str, ...]:
+        """The currencies through which a ``base``/``quote`` cross rate could be derived
+        from this table's pairs (never done: see :func:`direct_pair_fix`)."""
+        linked: dict[str, set[str]] = {}
+        for a, b in self._dates:
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+        return tuple(sorted(linked.get(base, set()) & linked.get(quote, set())))
 
     def rate(self, base: str, quote: str, day: date) -> Decimal:
         """Units of ``quote`` per unit of ``base`` on ``day`` (1 when they are the same)."""
@@ -200,6 +248,33 @@ class FxTable:
             return None
         index = bisect_right(days, day)
         return days[index - 1] if index else None
+
+
+#: Who publishes the direct rates that a tax currency's conversions use.
+PUBLISHERS = {
+    "CAD": "the Bank of Canada publishes a daily rate of each currency it quotes against "
+           "CAD: the relevant spot rate of ITA s.261(1)",
+    "GBP": "HMRC publishes exchange rates of each currency against GBP",
+}
+
+
+def direct_pair_fix(fx: FxTable | None, own: str, target: str) -> str:
+    """What a missing-rate message adds to its fix: the direct pair is needed, where to find
+    it, and, when the table could bridge the two currencies, why lotwise does not.
+
+    lotwise never derives a cross rate (``GBP/CAD`` as ``GBP/USD × USD/CAD``): the
+    conversion rules ask for the rate of the pair itself (ITA s.261(1): the Bank of
+    Canada's rate for the day, published for each currency against CAD; HMRC: its rates
+    against sterling), and a product of two rates, each rounded and fixed at its own time
+    of day, is not that rate.
+    """
+    publisher = PUBLISHERS.get(target)
+    text = f"; {publisher}" if publisher else ""
+    via = fx.bridges(own, target) if fx is not None else ()
+    if via:
+        text += (f"; lotwise does not derive {own}/{target} through {', '.join(via)}: a cross "
+                 "rate is not the published rate of the pair")
+    return text
 
 
 def row_currency(household: Household, txn: Transaction) -> str:
@@ -279,7 +354,7 @@ def _convert(
             try:
                 rate = fx.rate(own, target, txn.date)
             except MissingRateError as exc:
-                problems.append(_missing(txn, own, target, exc, why, rated_row))
+                problems.append(_missing(txn, own, target, exc, why, rated_row, fx))
                 continue
         out.append(_scaled(txn, rate, target))
     if problems:
@@ -304,7 +379,7 @@ def _scaled(txn: Transaction, rate: Decimal, target: str) -> Transaction:
 
 def _missing(
     txn: Transaction, own: str, target: str, missing: MissingRateError | None, why: str,
-    rated: bool,
+    rated: bool, fx: FxTable | None = None,
 ) -> Problem:
     """The problem of a row without a rate; ``missing`` is ``None`` without a rates table.
 
@@ -317,14 +392,14 @@ def _missing(
     if missing is None:
         where = "and no FX rates file was given"
         fix = (f"add a row {day},{own},{target},<rate> to an FX rates file and give it with "
-               f"--fx{or_row}")
+               f"--fx{or_row}{direct_pair_fix(None, own, target)}")
     else:
         where = f"in {missing.origin.name}"
         if missing.latest is not None:
             where += (f" (its latest earlier {own}/{target} rate is of "
                       f"{missing.latest.isoformat()})")
         fix = (f"add a row {day},{own},{target},<rate> to {missing.origin.add_to}{or_row}; "
-               f"{missing.why}")
+               f"{missing.why}{direct_pair_fix(fx, own, target)}")
     return Problem(
         source,
         "fx_rate" if rated else "currency",

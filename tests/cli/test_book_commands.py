@@ -214,3 +214,20 @@ def test_us_dollars_deposited_at_1_40_are_held_at_1_30(tmp_path: Path) -> None:
     assert data["total"] == "13000.00"
     (cash,) = [c for c in data["classes"] if c["asset_class"] == "cash"]
     assert cash["value"] == "13000.00"
+
+
+def test_lots_of_the_canadian_example_ask_only_for_the_rates_they_need() -> None:
+    """Without --prices no rate of the as-of day is needed (the lots are in CAD already);
+    without --fx the US-dollar trades and dividends need their days' rates (ITA s.261(2)(b)),
+    the US-dollar deposit does not."""
+    folder = example_dir("ca")
+    base = ["lots", "--household", str(folder / "household.toml"), "--transactions",
+            str(folder / "transactions.csv"), "--json"]  # as of today: past its last rate
+    result = CliRunner().invoke(app, [*base, "--fx", str(folder / "fx.csv")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["currency"] == "CAD" and any(lot["symbol"] == "VTI" for lot in data["lots"])
+    missing = CliRunner().invoke(app, base, env={"COLUMNS": "2000"})
+    assert missing.exit_code == 2
+    assert "this buy is in USD" in missing.output and "this dividend is in USD" in missing.output
+    assert "this deposit is in USD" not in missing.output

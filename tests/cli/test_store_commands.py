@@ -252,7 +252,9 @@ def test_store_mode_messages_say_to_import_rates_and_never_mention_the_fx_option
     ok("init", folder / "household.toml", "--db", target.db)
     code, out = run("import", "transactions", folder / "transactions.csv", "--db", target.db)
     assert code == 2 and "--fx" not in out
-    assert ("transactions.csv:3 field 'fx_rate': no USD/CAD rate for 2024-01-02: this deposit "
+    # the US-dollar deposit of row 3 moves cash and needs no rate; the purchase of row 13 does
+    assert "transactions.csv:3 " not in out
+    assert ("transactions.csv:13 field 'fx_rate': no USD/CAD rate for 2024-01-02: this buy "
             "is in USD and the owner's tax currency is CAD, in the store's FX rates. Fix: add a "
             "row 2024-01-02,USD,CAD,<rate> to an FX rates file and import it with `lotwise "
             "import fx FILE`, or give this row an fx_rate") in out

@@ -36,3 +36,26 @@ def test_reading_a_file_names_it(tmp_path: Path) -> None:
     path.write_text("date,base,quote,rate\n2024-03-01,USD,CAD,-1\n")
     with pytest.raises(InputError, match=r"rates\.csv:2 field 'rate'"):
         read_fx_with_sources(path, today=TODAY)
+
+
+def test_a_pair_and_its_inverse_that_disagree_name_both_rows_and_values() -> None:
+    text = ("date,base,quote,rate\n"
+            "2024-03-01,USD,CAD,1.3576\n"
+            "2024-03-01,CAD,USD,0.7500\n"  # 1.3576 x 0.75 = 1.0182: 1.8 % off
+            "2024-03-04,USD,CAD,1.3580\n"
+            "2024-03-04,CAD,USD,0.7364\n")  # 1.3580 x 0.7364 = 1.00003: agrees
+    with pytest.raises(InputError) as caught:
+        parse_fx(text, "fx.csv", today=TODAY)
+    (problem,) = caught.value.problems
+    assert problem.source == Source("fx.csv", 3) and problem.field == "rate"
+    assert problem.message == ("CAD/USD 0.7500 and USD/CAD 1.3576 (row 2) on 2024-03-01 "
+                               "disagree: their product is 1.0182, not 1 within 0.5 %")
+    assert "keep one of the two rows" in problem.fix
+    assert "one CAD buys 0.7500 USD" in problem.fix
+
+
+def test_a_pair_and_its_inverse_within_half_a_percent_are_both_read() -> None:
+    text = ("date,base,quote,rate\n"
+            "2024-03-01,GBP,USD,1.2623\n"
+            "2024-03-01,USD,GBP,0.7900\n")  # 1.2623 x 0.79 = 0.99722
+    assert len(parse_fx(text, "fx.csv", today=TODAY)) == 2

@@ -96,4 +96,28 @@ def test_a_stale_rate_is_not_used_and_the_error_names_the_rates_file() -> None:
                                       "the latest earlier rate is of 2026-10-30")
     assert problem.fix.startswith("add a row 2026-11-20,USD,CAD,<rate> to gagnon/fx.csv; a "
                                   "rate more than 7 days old is not used")
-    assert in_base_currency(hh, book, prices, fx, date(2026, 11, 6)).rates["USD"] == D("1.38")
+    earlier = PriceTable([Price(date(2026, 11, 6), "VTI", D(305))])
+    assert in_base_currency(hh, book, earlier, fx, date(2026, 11, 6)).rates["USD"] == D("1.38")
+
+
+def test_no_rate_is_asked_for_a_price_that_is_not_there() -> None:
+    """`lotwise lots` without --prices: VTI has no price, so no USD/CAD rate of the day is
+    needed; its lots are already in CAD, the Canadian resident's tax currency."""
+    hh = household({"claire": "CA"}, {"cash": ("claire", "non_registered")},
+                   securities={"VTI": None}, currencies={"VTI": "USD"})
+    fx = FxTable([FxRate(date(2026, 10, 30), "USD", "CAD", D("1.38"))])
+    book = replay(hh, journal("2026-10-30 cash buy VTI 10 @300"), fx=fx)
+    view = in_base_currency(hh, book, PriceTable([]), fx, date(2026, 12, 3))
+    assert view.rates == {} and view.book.lots == book.lots
+    assert view.book.lots[0].basis == D("4140.00")
+
+
+def test_a_listing_of_lots_asks_no_rate_for_the_cash() -> None:
+    """US-dollar cash in a Canadian's account needs the day's rate to be valued in a plan,
+    not to list the lots."""
+    book = replay(AUDIT, JOURNAL, as_of=TODAY, fx=RATES)
+    stale = FxTable([FxRate(DEPOSITED, "USD", "CAD", D("1.40"))])
+    with pytest.raises(InputError, match="the cash of account a_usd"):
+        in_base_currency(AUDIT, book, PriceTable([]), stale, TODAY)
+    view = in_base_currency(AUDIT, book, PriceTable([]), stale, TODAY, lots_only=True)
+    assert view.book.cash == {"a_usd": D(10000)} and view.book.cash_currency_of("a_usd") == "USD"

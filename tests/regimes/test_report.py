@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from rich.console import Console
+
 from lotwise.fx import FxRate, FxTable
 from lotwise.ledger import replay
 from lotwise.report.gains import gain_rows, sa108_rows, schedule_3_rows
@@ -125,3 +127,28 @@ def test_a_gift_before_2_may_2006_is_taxed_at_one_quarter_on_a_line_of_its_own()
     lines = schedule_3_rows(book, 2006)
     assert [(r["code"], r["gain"], r["zero_inclusion_gain"]) for r in lines] == [
         ("T1170", "0.00", "1000.00"), ("T1170", "0.00", "1000.00")]
+
+
+def test_tax_withheld_over_the_treaty_rate_is_reported_apart_from_the_creditable_tax() -> None:
+    """US$100 dividends with 30 % withheld (no Form W-8BEN): Canada credits 15 % on T2209
+    (CRA Folio S5-F2-C1 ¶1.35) and the UK 15 % on SA106 (TIOPA 2010 s.33); the other 15 %
+    is reclaimed from the IRS.  At USD/CAD 1.4 and GBP/USD 1.25."""
+    book = replay(HH, journal("""
+        2025-01-02 ben_c buy VTI 10 @200
+        2025-01-02 dee_g buy VTI 10 @200
+        2025-06-02 ben_c dividend VTI amount=100 source=US withholding=30
+        2025-06-02 dee_g dividend VTI amount=100 source=US withholding=30
+    """), fx=FX)
+    view, data = render_tax_report(HH, book, 2025, date(2025, 12, 31))
+    [ben] = data["canada"]
+    [dee] = data["united_kingdom"]
+    assert ben["foreign_tax"] == [{
+        "source_country": "US", "taxable_account": True, "dividends": "140.00",
+        "withheld": "42.00", "creditable": "21.00", "reclaimable": "21.00", "lost": "0.00"}]
+    assert dee["foreign_tax"][0]["creditable"] == "12.00"
+    assert dee["foreign_tax"][0]["reclaimable"] == "12.00"
+    console = Console(width=200, record=True)
+    console.print(view)
+    text = console.export_text()
+    assert "of which creditable (up to the treaty rate)" in text
+    assert "of which over the treaty rate: reclaim from US, not creditable" in text

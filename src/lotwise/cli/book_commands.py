@@ -85,7 +85,8 @@ def lots_command(
     Canadian residents' ACB pools and UK residents' section 104 holdings."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
-    view = ctx.in_base_currency()  # basis and price in one currency, so the gain is right
+    # basis and price in one currency, so the gain is right; no rate for the cash
+    view = ctx.in_base_currency(lots_only=True)
     rows = lot_rows(view.book, view.prices, ctx.as_of)
     if json_out:
         print_json({"as_of": ctx.as_of.isoformat(), "currency": view.currency, "lots": rows})

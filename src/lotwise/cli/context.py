@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from lotwise.errors import InputError, Source
-from lotwise.fx import FxTable, RatesOrigin
+from lotwise.fx import FxTable, InconsistentRatesError, RatesOrigin
 from lotwise.io import load_household, parse_household, read_prices, read_transactions
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
@@ -45,7 +45,14 @@ def today() -> date:
 
 def stored_rates(store: Store) -> FxTable:
     """Every FX rate in the store, as a table whose missing rates say to import them."""
-    return FxTable(store.fx_rates(), origin=STORED_RATES)
+    try:
+        return FxTable(store.fx_rates(), origin=STORED_RATES)
+    except InconsistentRatesError as exc:
+        raise InputError.one(
+            Source(STORED_RATES.name), "rate", str(exc),
+            "the store holds both rates for that day: delete the wrong one from its fx_rates "
+            "table; lotwise uses the direct pair when given and its inverse otherwise",
+        ) from exc
 
 
 def store_url(db: str | None) -> str:
@@ -67,10 +74,11 @@ class Context:
     book: Book
     fx: FxTable | None = None
 
-    def in_base_currency(self) -> BaseView:
+    def in_base_currency(self, *, lots_only: bool = False) -> BaseView:
         """The book and the as-of day's prices in the household's base currency, at the
-        rates of ``fx``."""
-        return in_base_currency(self.household, self.book, self.prices, self.fx, self.as_of)
+        rates of ``fx``; ``lots_only``: only what a listing of lots needs."""
+        return in_base_currency(self.household, self.book, self.prices, self.fx, self.as_of,
+                                lots_only=lots_only)
 
 
 def open_store(db: str | None) -> Store:

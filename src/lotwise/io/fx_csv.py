@@ -9,7 +9,9 @@ Four columns, in any order, with a header line::
 One unit of ``base`` is worth ``rate`` units of ``quote`` on ``date``; ``rate`` is more
 than zero; currencies are three capital letters (ISO 4217).  A pair is found in either
 direction (a ``GBP,USD`` row also answers ``USD,GBP`` as 1 / rate).  The same date and
-pair twice with the same rate is read once; with two different rates it is a problem.
+pair twice with the same rate is read once; with two different rates it is a problem.  A
+pair and its inverse may both be given for a day only if they agree: their product must be
+1 within 0.5 % (:data:`~lotwise.fx.INVERSE_TOLERANCE`), else both rows are named.
 Every problem in the file is reported at once as one :class:`~lotwise.errors.InputError`.
 """
 
@@ -21,7 +23,14 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.errors import InputError, Problem, Source
-from lotwise.fx import DEFAULT_MAX_AGE_DAYS, FxRate, FxTable, RatesOrigin
+from lotwise.fx import (
+    DEFAULT_MAX_AGE_DAYS,
+    INVERSE_TOLERANCE,
+    FxRate,
+    FxTable,
+    RatesOrigin,
+    inverse_disagrees,
+)
 from lotwise.io.household_toml import read_text
 from lotwise.io.prices_csv import RowCells, read_table
 
@@ -108,6 +117,18 @@ def parse_fx_with_sources(
         first[key] = (rate, row.row)
         rates.append(FxRate(day, base, quote, rate))
         sources.append(Source(source_name, row.row))
+        inverse = first.get((day, quote, base))
+        if inverse is not None and inverse_disagrees(rate, inverse[0]):
+            cells.problem(
+                "rate",
+                f"{base}/{quote} {rate} and {quote}/{base} {inverse[0]} (row {inverse[1]}) on "
+                f"{day.isoformat()} disagree: their product is "
+                f"{(rate * inverse[0]).quantize(Decimal('0.0001'))}, not 1 within "
+                f"{(INVERSE_TOLERANCE * 100).normalize():f} %",
+                f"keep one of the two rows, or correct the one typed the wrong way round "
+                f"(one {base} buys {rate} {quote}, so one {quote} buys "
+                f"{(1 / rate).quantize(Decimal('0.000001'))} {base})",
+            )
     if problems:
         raise InputError(problems)
     return rates, sources

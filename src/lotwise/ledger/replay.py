@@ -57,7 +57,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from lotwise.errors import InputError, Problem, Source
-from lotwise.fx import FxTable, convert, in_account_currency
+from lotwise.fx import FxTable, convert, in_account_currency, row_currency
 from lotwise.gcpause import collector_paused
 from lotwise.ledger import cash as account_cash
 from lotwise.ledger import relief
@@ -917,6 +917,7 @@ def _only_us(household: Household, ordered: list[Transaction]) -> bool:
 
 
 _CURRENCY = attrgetter("currency")
+_CASH_MOVES = (Action.DEPOSIT, Action.WITHDRAWAL)
 _WITHHOLDING = attrgetter("withholding")
 _SOURCE_COUNTRY = attrgetter("source_country")
 
@@ -944,7 +945,12 @@ def _replay_regimes(
             ))
     if problems:
         raise InputError(problems)
-    converted = _withheld(household, convert(household, ordered, currencies, fx), regimes)
+    # A deposit or withdrawal in another currency moves cash (kept in the account's own
+    # currency, :func:`_cash`) and has no tax amount: no rate is asked for it.
+    taxed = [t for t in ordered
+             if not (t.action in _CASH_MOVES
+                     and row_currency(household, t) != currencies[t.account])]
+    converted = _withheld(household, convert(household, taxed, currencies, fx), regimes)
     parts: dict[str, list[Transaction]] = {US: [], CA: [], UK: []}
     for txn in converted:
         parts[regimes[txn.account]].append(txn)

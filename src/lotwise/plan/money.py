@@ -33,7 +33,7 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.errors import InputError, Source
-from lotwise.fx import FxTable, MissingRateError
+from lotwise.fx import FxTable, MissingRateError, direct_pair_fix
 from lotwise.ledger.book import Book
 from lotwise.model.household import Household
 from lotwise.model.prices import MissingPriceError, PriceTable
@@ -88,43 +88,60 @@ def _rate(fx: FxTable | None, currency: str, base: str, day: date, why: str) -> 
         raise InputError.one(
             Source(fx.origin.name), "rate", f"{exc} ({why} is in {currency})",
             f"add a row {day.isoformat()},{currency},{base},<rate> to {fx.origin.add_to}; "
-            f"{exc.why}",
+            f"{exc.why}{direct_pair_fix(fx, currency, base)}",
         ) from exc
 
 
 def in_base_currency(household: Household, book: Book, prices: PriceTable,
-                     fx: FxTable | None, as_of: date) -> BaseView:
+                     fx: FxTable | None, as_of: date, *, lots_only: bool = False) -> BaseView:
+    """The book and the as-of day's prices in the household's base currency.
+
+    A rate is asked for only where it is used: a security's only when it has a price on
+    ``as_of`` (``lotwise lots`` without ``--prices`` needs none), every account's tax and
+    cash currency for a plan.  With ``lots_only`` (a listing of lots), only the tax
+    currency of an account that holds lots, and cash is left in its own currency."""
     base = household.base_currency
     currencies = {s.currency for s in household.securities.values()}
     currencies |= {book.currency_of(a) for a in household.accounts}
     currencies |= {book.cash_currency_of(a) for a in household.accounts}
     if currencies <= {base}:
         return BaseView(base, book, prices, False, {})
-    rates: dict[str, Decimal] = {}
+    rates: dict[str, Decimal] = {base: ONE}
+    priced: dict[str, Decimal] = {}
     for symbol, security in sorted(household.securities.items()):
+        try:
+            priced[symbol] = prices.price_on(symbol, as_of)
+        except MissingPriceError:
+            continue
         if security.currency not in rates:
             rates[security.currency] = _rate(fx, security.currency, base, as_of,
                                              f"the price of {symbol}")
+    holding = {lot.account for lot in book.lots}
     for account_id in sorted(household.accounts):
-        for currency, what in ((book.currency_of(account_id), "the book"),
-                               (book.cash_currency_of(account_id), "the cash")):
+        needed = [(book.currency_of(account_id), "the book")]
+        if lots_only and account_id not in holding:
+            needed = []
+        if not lots_only:
+            needed.append((book.cash_currency_of(account_id), "the cash"))
+        for currency, what in needed:
             if currency not in rates:
                 rates[currency] = _rate(fx, currency, base, as_of,
                                         f"{what} of account {account_id}")
-    converted_prices = []
-    for symbol, security in household.securities.items():
-        try:
-            price = prices.price_on(symbol, as_of)
-        except MissingPriceError:
-            continue
-        converted_prices.append(Price(as_of, symbol, price * rates[security.currency]))
+    converted_prices = [
+        Price(as_of, symbol, price * rates[household.securities[symbol].currency])
+        for symbol, price in priced.items()
+    ]
     lots = tuple(
         lot if (r := rates[book.currency_of(lot.account)]) == ONE
         else replace(lot, basis=lot.basis * r)
         for lot in book.lots
     )
-    cash = {account: amount * rates[book.cash_currency_of(account)]
-            for account, amount in book.cash.items()}
-    in_base = replace(book, lots=lots, cash=cash,
-                      cash_currencies={account: base for account in household.accounts})
+    if lots_only:
+        in_base = replace(book, lots=lots)
+    else:
+        cash = {account: amount * rates[book.cash_currency_of(account)]
+                for account, amount in book.cash.items()}
+        in_base = replace(book, lots=lots, cash=cash,
+                          cash_currencies={account: base for account in household.accounts})
+    del rates[base]
     return BaseView(base, in_base, PriceTable(converted_prices), True, rates)

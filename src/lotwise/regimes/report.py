@@ -59,19 +59,31 @@ def _lines(title: str, rows: list[tuple[str, str, str]]) -> Table:
 
 
 def _foreign_rows(foreign: tuple[ForeignTax, ...], credit: str) -> list[tuple[str, str, str]]:
+    """Each source's dividends and tax: creditable on ``credit`` (the form), over the treaty
+    rate (reclaimable from the source country), or lost in a sheltered account."""
     rows = []
     for f in foreign:
-        where = "taxable accounts" if f.creditable else "sheltered accounts (not creditable)"
-        rows.append((credit if f.creditable else "", f"Dividends from {f.source_country}, {where}",
-                     _show(f.dividends)))
+        where = "taxable accounts" if f.taxable_account else "sheltered accounts"
+        rows.append((credit if f.taxable_account else "",
+                     f"Dividends from {f.source_country}, {where}", _show(f.dividends)))
         rows.append(("", f"  tax withheld in {f.source_country}", _show(f.withheld)))
+        if f.taxable_account:
+            rows.append((credit, "  of which creditable (up to the treaty rate)",
+                         _show(f.creditable)))
+        else:
+            rows.append(("", "  of which lost (up to the treaty rate, not creditable)",
+                         _show(f.lost)))
+        if f.reclaimable:
+            rows.append(("", f"  of which over the treaty rate: reclaim from "
+                         f"{f.source_country}, not creditable", _show(f.reclaimable)))
     return rows
 
 
 def _foreign_json(foreign: tuple[ForeignTax, ...]) -> list[dict[str, object]]:
     return [
-        {"source_country": f.source_country, "creditable": f.creditable,
-         "dividends": _m(f.dividends), "withheld": _m(f.withheld)}
+        {"source_country": f.source_country, "taxable_account": f.taxable_account,
+         "dividends": _m(f.dividends), "withheld": _m(f.withheld),
+         "creditable": _m(f.creditable), "reclaimable": _m(f.reclaimable), "lost": _m(f.lost)}
         for f in foreign
     ]
 

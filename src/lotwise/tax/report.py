@@ -21,9 +21,11 @@ from lotwise.model.household import Household
 from lotwise.model.numbers import money
 from lotwise.regimes.base import CA, UK, US, owner_regimes, sub_household
 from lotwise.regimes.report import ca_tax_view, uk_tax_view
+from lotwise.tax.foreign_credit import ForeignTaxCredit, credit_json, foreign_tax_credits
 from lotwise.tax.marginal import marginal_rates, zero_rate_room
 from lotwise.tax.profile import parse_tax_profile
 from lotwise.tax.realized import carryforward_chain
+from lotwise.withholding import foreign_tax_paid
 
 if TYPE_CHECKING:
     from lotwise.ledger.book import Book
@@ -102,6 +104,8 @@ def _render_us(
     rates_table = Table(title="Marginal rates (per next dollar)")
     for name in ("Tax unit", "ST gain", "LT gain", "ST loss value", "LT loss value"):
         rates_table.add_column(name, justify="right" if name != "Tax unit" else "left")
+    credits = {c.unit: c for c in foreign_tax_credits(
+        profile.units, foreign_tax_paid(book, household), year)}
 
     for row in rows:
         unit = profile.unit(row.unit_key)
@@ -156,6 +160,8 @@ def _render_us(
                 "marginal": rates.to_json(),
                 "zero_rate_room": _m(room),
                 "breakdown": breakdown.to_json(),
+                "foreign_tax_credit": (credit_json(credits[unit.key])
+                                       if unit.key in credits else None),
             }
         )
 
@@ -165,4 +171,23 @@ def _render_us(
         "projection": "full-year income profile with gains realized up to as_of",
         "units": units_json,
     }
-    return Group(summary, rates_table, *renderables), data
+    foreign = [_foreign_table(credits[key]) for key in sorted(credits)]
+    return Group(summary, rates_table, *renderables, *foreign), data
+
+
+def _foreign_table(credit: ForeignTaxCredit) -> Table:
+    """Form 1116 terms for one unit: foreign-source dividends and foreign tax by country."""
+    table = Table(title=f"{credit.unit}: foreign tax credit {credit.year} (Form 1116, "
+                  "passive category, USD)", title_justify="left")
+    for name in ("Country", "Foreign-source dividends", "Foreign tax paid",
+                 "Over treaty rate (reclaim)", "Lost (IRA/Roth/HSA)"):
+        table.add_column(name, justify="left" if name == "Country" else "right")
+    for line in credit.lines:
+        table.add_row(line.source_country, f"{money(line.dividends):,}",
+                      f"{money(line.foreign_tax):,}", f"{money(line.reclaimable):,}",
+                      f"{money(line.lost):,}")
+    table.add_row("Total", f"{money(credit.dividends):,}", f"{money(credit.foreign_tax):,}",
+                  f"{money(credit.reclaimable):,}", f"{money(credit.lost):,}",
+                  style="bold")
+    table.caption = credit.how_to_claim
+    return table

@@ -49,7 +49,8 @@ def test_the_order_file_has_every_trade_of_the_plan() -> None:
 
 
 def test_sales_inside_registered_accounts_are_orders_too_and_come_first() -> None:
-    # The Gagnons' TFSA sells VTI and buys ZSP with the proceeds; the Bennetts' ISA sells ISF.
+    # The Gagnons' TFSA sells VTI and buys ZSP with the proceeds; Olivia Bennett's SIPP sells
+    # VTI to make room for gilts (bonds go in the pension first: asset location).
     _, ca = example("ca")
     orders = rows(ca)
     tfsa = [r for r in orders if r["account"] == "claire_tfsa"]
@@ -57,7 +58,7 @@ def test_sales_inside_registered_accounts_are_orders_too_and_come_first() -> Non
     assert tfsa[0]["lot"] == "" and tfsa[0]["est_gain"] == "" and tfsa[0]["term"] == ""
     assert [r["action"] for r in orders] == sorted(r["action"] for r in orders)[::-1]
     _, uk = example("uk")
-    assert ("james_isa", "sell", "ISF", "699.756") in {
+    assert ("olivia_sipp", "sell", "VTI", "60") in {
         (r["account"], r["action"], r["symbol"], r["quantity"]) for r in rows(uk)}
 
 

@@ -96,9 +96,16 @@ def test_the_canadian_example_plans_in_cad_and_keeps_us_funds_out_of_the_tfsa() 
     assert {t["tax"] for t in plan["tax"]} == {"2026 tax on taxable capital gains (CAD)"}
     bought = {(t["account"], t["symbol"]) for t in plan["trades"] if t["action"] == "buy"}
     # US dividends lose 15 % in a TFSA or FHSA (Canada-US Convention Art. X(2)(b)) and none
-    # in an RRSP (Art. XXI(2)): VTI is bought where nothing is lost
+    # in an RRSP (Art. XXI(2)) or, credited, in a non-registered account: VTI is bought where
+    # nothing is lost, and sold out of the TFSA
     assert not {("claire_tfsa", "VTI"), ("marc_tfsa", "VTI"), ("marc_fhsa", "VTI")} & bought
-    assert ("claire_rrsp", "VTI") in bought
+    assert {a for a, s in bought if s == "VTI"} <= {"claire_rrsp", "claire_usd", "claire_cash",
+                                                    "marc_cash"}
+    sold = {(t["account"], t["symbol"]) for t in plan["trades"] if t["action"] == "sell"}
+    assert ("claire_tfsa", "VTI") in sold
+    # bonds go to the RRSP first (tax-deferred), never bought in the TFSAs
+    assert ("claire_rrsp", "XBB") in bought
+    assert not {("claire_tfsa", "XBB"), ("marc_tfsa", "XBB")} & bought
     assert any(note.startswith("withholding: VTI") for note in plan["notes"])
 
 

@@ -14,7 +14,7 @@ Variables (all in dollars of market value):
   of the person's GIA counts, gain or loss: a same-day purchase in a GIA would be matched to
   the sale and re-price its gain (TCGA 1992 s.105(1)(b));
 * optionally ``t[p]`` binary per (account, security) when trades carry a commission or a
-  minimum size.
+  minimum size — only for pairs that could trade (a lot to sell or a purchase to make).
 
 Constraints:
 
@@ -32,6 +32,16 @@ Constraints:
 * tax budget (optional): ``sum(rate[l] * gain_per_dollar[l] * s[l]) <= budget``;
   net gain cap (optional): ``sum(gain_per_dollar[l] * s[l]) <= max_gain``;
 * trade size (optional): ``min_trade * t[p] <= trades(p) <= U[p] * t[p]``.
+
+The big M of each binary is the most its own trades can be, not the household's value:
+``U[p]`` is the value of the pair's lots plus the most its purchase can be, which is what the
+account can pay for (cash above its floor plus everything it could sell); the same bound
+goes on each purchase column, and into the wash-guard row in place of ``T``.  With a
+commission, a purchase dearer than another of the same class in the same account (and
+under no wash-guard row) is fixed at zero: the cheaper one does the same for less.  Both
+leave the optimum unchanged and tighten the relaxation, so that HiGHS proves the plan
+optimal well inside its time limit (``benchmarks/bench_plan_commission.py``; figures in
+docs/benchmarks.md).
 
 Objective, minimised::
 
@@ -73,7 +83,8 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-MIP_SECONDS = 5.0  # most time for a plan with wash-sale choices
+MIP_SECONDS = 5.0  # most time for a plan with wash-sale or trade choices
+MIP_GAP = 1e-4  # relative gap at which HiGHS stops: far below a cent per $100 of plan
 
 
 class SolverError(RuntimeError):
@@ -132,6 +143,7 @@ class Solution:
     status: str
     iterations: int
     mip: bool
+    gap: float = 0.0  # the solver's relative gap between the plan and its bound (MIP only)
 
 
 @contextmanager
@@ -201,6 +213,15 @@ def solve(model: Model) -> Solution:
     cost[s0:b0] = model.sell_cost
     upper[s0:b0] = model.sell_value_ub
     cost[b0:d0] = model.buy_cost
+    if n_g + n_p:
+        # Bounds that the account cash rows imply anyway, given to the columns so that each
+        # binary's big M is the most its own trades can be, not the household's value.
+        buy_ub = _buy_bounds(model)
+        if n_p:
+            buy_ub[_dominated_buys(model)] = 0.0
+        upper[b0:d0] = buy_ub
+    else:
+        buy_ub = np.full(n_b, total)
     cost[d0:d0 + n_c] = model.w_in
     cost[d0 + n_c:d0 + 2 * n_c] = model.w_out
     cost[d0 + 2 * n_c:d0 + 3 * n_c] = model.w_in
@@ -265,20 +286,26 @@ def solve(model: Model) -> Solution:
         row_lo.append(-inf)
         row_hi.append(0.0)
         row += 1
+        buy_bound = float(buy_ub[group_buys].sum())
         triplets.add(row, b0 + group_buys, 1.0)
-        triplets.add(row, np.array([z0 + g]), total)
+        triplets.add(row, np.array([z0 + g]), buy_bound)
         row_lo.append(-inf)
-        row_hi.append(total)
+        row_hi.append(buy_bound)
         row += 1
 
     for p in range(n_p):
         pair_sells = model.pair_sells[p]
         pair_buys = model.pair_buys[p]
-        bound = float(model.sell_value_ub[pair_sells].sum()) + total
-        # trades(p) <= bound * t[p]  and  trades(p) >= min_trade * t[p]
-        for coef_t, lo, hi in ((-bound, -inf, 0.0), (-model.min_trade, 0.0, inf)):
-            triplets.add(row, s0 + pair_sells, 1.0)
-            triplets.add(row, b0 + pair_buys, 1.0)
+        members = np.concatenate((s0 + pair_sells, b0 + pair_buys))
+        bound = float(model.sell_value_ub[pair_sells].sum() + buy_ub[pair_buys].sum())
+        if bound <= 0:  # nothing the pair could trade: no trade to decide
+            upper[t0 + p] = 0.0
+            continue
+        limits = [(-bound, -inf, 0.0)]  # trades(p) <= bound * t[p]
+        if model.min_trade > 0:
+            limits.append((-model.min_trade, 0.0, inf))  # trades(p) >= min_trade * t[p]
+        for coef_t, lo, hi in limits:
+            triplets.add(row, members, 1.0)
             triplets.add(row, np.array([t0 + p]), coef_t)
             row_lo.append(lo)
             row_hi.append(hi)
@@ -310,7 +337,7 @@ def solve(model: Model) -> Solution:
             # Dollars of tax and drift: a 0.01 % gap is far below a cent per $100 of plan,
             # and the time limit keeps a plan with hundreds of wash-sale choices from running
             # on; the best plan found by then is used (and verified like any other).
-            highs.setOptionValue("mip_rel_gap", 1e-4)
+            highs.setOptionValue("mip_rel_gap", MIP_GAP)
             highs.setOptionValue("time_limit", MIP_SECONDS)
         else:
             # The model has few rows and many simple columns; HiGHS's presolve costs ten
@@ -342,4 +369,36 @@ def solve(model: Model) -> Solution:
         status=status,
         iterations=iterations,
         mip=mip,
+        gap=float(info.mip_gap) if mip else 0.0,
     )
+
+
+def _buy_bounds(model: Model) -> FloatArray:
+    """The most each purchase can be: what its account can pay for, its cash above the floor
+    plus everything it could sell, after the spread both ways."""
+    sales = np.bincount(model.sell_account, weights=model.sell_value_ub,
+                        minlength=model.n_accounts)
+    room = (model.account_cash - model.account_floor + (1.0 - model.spread) * sales)
+    room = np.maximum(room, 0.0) / (1.0 + model.spread)
+    return room[model.buy_account] if len(model.buy_account) else np.zeros(0)
+
+
+def _dominated_buys(model: Model) -> IntArray:
+    """Purchases no optimal plan needs when each trade has a fixed cost.  In one account and
+    class, the cheapest purchase outside every wash group does whatever a dearer one does —
+    same class, same account cash, same bound — for less and under fewer constraints, and
+    opens one trade as the other would; so the dearer one is fixed at zero and its binary has
+    nothing to decide."""
+    guarded = np.zeros(len(model.buy_cost), dtype=bool)
+    for group in model.wash_buys:
+        guarded[group] = True
+    cheapest: dict[tuple[int, int], int] = {}
+    for k in np.argsort(model.buy_cost, kind="stable").tolist():
+        if not guarded[k]:
+            cheapest.setdefault((int(model.buy_account[k]), int(model.buy_class[k])), k)
+    out = []
+    for k in range(len(model.buy_cost)):
+        best = cheapest.get((int(model.buy_account[k]), int(model.buy_class[k])))
+        if best is not None and best != k and model.buy_cost[k] >= model.buy_cost[best]:
+            out.append(k)
+    return np.array(out, dtype=np.int64)

@@ -46,7 +46,7 @@ from lotwise.errors import InputError, Source
 from lotwise.fx import FxTable
 from lotwise.ledger.book import Book
 from lotwise.ledger.holding import long_term_from, term_on
-from lotwise.model.household import AccountType, Household
+from lotwise.model.household import Household
 from lotwise.model.lots import OpenLot, Term
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import MissingPriceError, PriceTable
@@ -55,6 +55,7 @@ from lotwise.plan import trades as codes
 from lotwise.plan.guard import WashGuard, build_guard
 from lotwise.plan.harvest import BLOCKED, PROPOSED, HarvestSettings, scan
 from lotwise.plan.isa_allowance import check_contributions
+from lotwise.plan.location import location
 from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
@@ -69,7 +70,7 @@ from lotwise.plan.taxes import rates as rates_of
 from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
 from lotwise.plan.withholding_cost import describe as describe_withholding
-from lotwise.plan.withholding_cost import horizon_years, lost_withholding
+from lotwise.plan.withholding_cost import dividend_sources, horizon_years, lost_withholding
 from lotwise.regimes.base import US, regime_code
 from lotwise.report.words import account_kind
 from lotwise.report.words import words as regime_words
@@ -80,7 +81,6 @@ W_OUT = 1.0  # per dollar of drift beyond a band
 CASH_FLOW_ONLY_SELL = 1.0  # per dollar sold when no rebalance is due
 CHURN = 1e-5  # per dollar traded, so that equal plans prefer fewer trades
 LOSS_PREFERENCE = 1e-4  # per dollar of loss, when not harvesting
-LOCATION_STEP = 0.0002  # per dollar held one rank away from a class's preferred account type
 MAX_ROUNDS = 4
 _RULE_WORDS = {"wash_sale": "a wash sale", "superficial_loss": "a superficial loss",
                "bed_and_breakfast": "matched to those shares (the 30-day rule)"}
@@ -291,16 +291,15 @@ def propose(
     else:
         w_in, w_out = W_IN, W_OUT
 
-    location = _location_costs(household, classes)
+    where = location(household, classes, dividend_sources(household, book))
     lost = lost_withholding(household, book, prices, as_of)
     horizon = float(horizon_years(household))
     withheld = {key: float(cost.per_year) * horizon for key, cost in lost.items()}
     notes.extend(describe_withholding(list(lost.values())))
-    account_type = [household.accounts[a].type for a in accounts]
-    sell_location = np.array([-location[(lot.class_index, account_type[lot.account_index])]
+    sell_location = np.array([-where.cost(lot.class_index, lot.lot.account, lot.lot.symbol)
                               - withheld.get((lot.lot.account, lot.lot.symbol), 0.0)
                               for lot in lots])
-    buy_location = np.array([location[(b.class_index, account_type[b.account_index])]
+    buy_location = np.array([where.cost(b.class_index, b.account, b.symbol)
                              + withheld.get((b.account, b.symbol), 0.0)
                              for b in buys])
     spread = float(options.costs.spread)
@@ -543,35 +542,6 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
                             account_index[account.id], unit, group,
                             guard.buy_keys(account.id, symbol)))
     return out
-
-
-_TAX_INEFFICIENT = ("bond", "reit", "real_estate", "fixed", "income", "tips")
-
-
-def _location_costs(
-    household: Household, classes: list[str]
-) -> dict[tuple[int, AccountType], float]:
-    """Per-dollar cost of holding each class in each account type.
-
-    ``[policy] location = { bonds = ["traditional", "roth", "taxable"], ... }`` ranks the
-    account types per class; unranked classes follow the usual rule: tax-inefficient classes
-    (bonds, REITs, by name) prefer tax-deferred accounts, the rest prefer Roth, then taxable.
-    """
-    configured = household.policy.extra.get("location", {})
-    kinds = {account.type for account in household.accounts.values()}
-    ranks: dict[tuple[int, AccountType], float] = {}
-    for index, name in enumerate(classes):
-        order: list[str]
-        if isinstance(configured, dict) and isinstance(configured.get(name), list):
-            order = [str(t) for t in configured[name]]
-        elif any(word in name.lower() for word in _TAX_INEFFICIENT):
-            order = ["traditional", "hsa", "roth", "taxable"]
-        else:
-            order = ["roth", "hsa", "taxable", "traditional"]
-        for kind in kinds:
-            rank = order.index(kind.value) if kind.value in order else len(order)
-            ranks[(index, kind)] = LOCATION_STEP * rank if name != CASH else 0.0
-    return ranks
 
 
 def _rate(lot: _Lot, rates: dict[str, MarginalRates]) -> float:

@@ -66,7 +66,7 @@ def lost_withholding(household: Household, book: Book, prices: PriceTable,
                      as_of: date) -> dict[tuple[str, str], LostWithholding]:
     """Every (account, security) that loses withholding tax, with the figures."""
     yields = _yields(household, book, prices, as_of)
-    sources = _sources(household, book)
+    sources = dividend_sources(household, book)
     out: dict[tuple[str, str], LostWithholding] = {}
     regimes = {owner: regime_for(household, owner) for owner in household.owners}
     for account in household.accounts.values():
@@ -92,7 +92,8 @@ def horizon_years(household: Household) -> Decimal:
     return Decimal(1) if value is None else value
 
 
-def _sources(household: Household, book: Book) -> dict[str, str]:
+def dividend_sources(household: Household, book: Book) -> dict[str, str]:
+    """Each security's source country: its ``source_country``, else its latest dividend's."""
     found: dict[str, str] = {}
     for event in sorted(book.cash_events, key=lambda e: e.date):
         if event.symbol and event.source_country and event.action in _DIVIDENDS:

@@ -60,13 +60,14 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from lotwise.errors import InputError, Problem, Source
+from lotwise.errors import InputError, Source
 from lotwise.ledger.ca import CaDisposition, SuperficialLoss, affiliated_owners
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec, money
-from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes, year_tables
+from lotwise.regimes.base import CA, CalendarYear, LossRule, owner_regimes
+from lotwise.regimes.profile import ProfileShape, read_profile
 from lotwise.regimes.rounding import schedule_3_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
@@ -203,81 +204,15 @@ class CaProfile:
         return self.years.get(year, self.marginal_rate)
 
 
+_SHAPE = ProfileShape(table="ca", carry_key="net_capital_losses",
+                      carry_words="the net capital losses carried in",
+                      yearly_key="marginal_rate", yearly_example="0.4341", yearly_is_rate=True)
+
+
 def ca_profile(household: Household, owner_id: str) -> CaProfile:
     """The owner's ``[tax.ca.<owner>]`` table, checked."""
-    raw = household.tax.get("ca", {})
-    table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
-    problems: list[Problem] = []
-    source = Source(household.source)
-    path = f"tax.ca.{owner_id}"
-    if not isinstance(table, Mapping):
-        raise InputError.one(source, path, "must be a table",
-                             f"write [{path}] with net_capital_losses and marginal_rate")
-    allowed = ("net_capital_losses", "marginal_rate", "years")
-    for key in table:
-        if key not in allowed:
-            problems.append(Problem(source, f"{path}.{key}", f"unknown key '{key}'",
-                                    f"use one of: {', '.join(allowed)}"))
-    losses = _amount(table.get("net_capital_losses", 0), f"{path}.net_capital_losses",
-                     problems, source)
-    rate = None
-    if "marginal_rate" in table:
-        rate = _rate(table["marginal_rate"], f"{path}.marginal_rate", problems, source)
-    years: dict[int, Decimal] = {}
-    starts: dict[int, Decimal] = {}
-    year_keys = ("marginal_rate", "net_capital_losses")
-    for year, sub in year_tables(table.get("years"), path, problems, source).items():
-        sub_path = f"{path}.years.{year}"
-        if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
-            problems.append(Problem(source, sub_path,
-                                    "a year table takes only marginal_rate and "
-                                    "net_capital_losses",
-                                    f"write [{sub_path}] with marginal_rate = 0.4341"))
-            continue
-        if "marginal_rate" in sub:
-            value = _rate(sub["marginal_rate"], f"{sub_path}.marginal_rate", problems, source)
-            if value is not None:
-                years[int(year)] = value
-        if "net_capital_losses" in sub:
-            value = _amount(sub["net_capital_losses"], f"{sub_path}.net_capital_losses",
-                            problems, source)
-            if value is not None:
-                starts[int(year)] = value
-    if len(starts) > 1 or (starts and "net_capital_losses" in table):
-        stated = [f"{path}.years.{y}.net_capital_losses" for y in sorted(starts)]
-        if "net_capital_losses" in table:
-            stated.insert(0, f"{path}.net_capital_losses")
-        problems.append(Problem(
-            source, stated[-1], f"the net capital losses carried in are stated "
-            f"{len(stated)} times ({', '.join(stated)})",
-            "state them once: for the year lotwise starts at, in "
-            f"[{path}.years.<year>], or for the first year with a disposition, in [{path}]"))
-    if problems:
-        raise InputError(problems)
-    start = next(iter(starts.items())) if starts else None
-    return CaProfile(losses or ZERO, rate, years, start)
-
-
-def _amount(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
-    try:
-        number = dec(value)
-    except (ValueError, TypeError):
-        problems.append(Problem(source, path, f"{value!r} is not a number", "write a number"))
-        return None
-    if number < 0:
-        problems.append(Problem(source, path, f"{number} is negative",
-                                "write the amount as a positive number"))
-        return None
-    return number
-
-
-def _rate(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
-    number = _amount(value, path, problems, source)
-    if number is not None and number > 1:
-        problems.append(Problem(source, path, f"{number} is above 1",
-                                "write the rate as a fraction: 0.4341 for 43.41 %"))
-        return None
-    return number
+    table = read_profile(household, owner_id, _SHAPE)
+    return CaProfile(table.carry, table.yearly, table.years, table.start)
 
 
 # --------------------------------------------------------------------------- the year

@@ -61,18 +61,19 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from lotwise.errors import InputError, Problem, Source
+from lotwise.errors import InputError, Source
 from lotwise.ledger.uk import NO_GAIN_NO_LOSS, UkDisposal, uk_tax_year
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO, dec
-from lotwise.regimes.base import UK, LossRule, year_tables
+from lotwise.regimes.base import UK, LossRule
+from lotwise.regimes.profile import ProfileShape, read_profile
 from lotwise.regimes.rounding import sa108_line
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
@@ -239,76 +240,19 @@ class UkProfile:
         return self.years.get(year, self.taxable_income)
 
 
+_SHAPE = ProfileShape(table="uk", carry_key="losses_brought_forward",
+                      carry_words="the losses brought forward", yearly_key="taxable_income",
+                      yearly_example="30000", yearly_is_rate=False, year_word="tax year",
+                      first_event="disposal")
+
+
 def uk_profile(household: Household, owner_id: str) -> UkProfile:
     """The owner's ``[tax.uk.<owner>]`` table, checked."""
-    raw = household.tax.get("uk", {})
-    table = raw.get(owner_id, {}) if isinstance(raw, Mapping) else {}
-    source = Source(household.source)
     path = f"tax.uk.{owner_id}"
-    problems: list[Problem] = []
-    if not isinstance(table, Mapping):
-        raise InputError.one(source, path, "must be a table",
-                             f"write [{path}] with losses_brought_forward and taxable_income")
-    allowed = ("losses_brought_forward", "taxable_income", "years")
-    for key in table:
-        if key not in allowed:
-            problems.append(Problem(source, f"{path}.{key}", f"unknown key '{key}'",
-                                    f"use one of: {', '.join(allowed)}"))
-    losses = _amount(table.get("losses_brought_forward", 0), f"{path}.losses_brought_forward",
-                     problems, source)
-    income = None
-    if "taxable_income" in table:
-        income = _amount(table["taxable_income"], f"{path}.taxable_income", problems, source)
-    years: dict[int, Decimal] = {}
-    starts: dict[int, Decimal] = {}
-    year_keys = ("taxable_income", "losses_brought_forward")
-    named = year_tables(table.get("years"), path, problems, source, what="tax year",
-                        naming=f"name the table by the year the tax year starts: "
-                               f"[{path}.years.2025] for 2025-26")
-    for year, sub in named.items():
-        sub_path = f"{path}.years.{year}"
-        if not isinstance(sub, Mapping) or set(sub) - set(year_keys):
-            problems.append(Problem(source, sub_path,
-                                    "a year table takes only taxable_income and "
-                                    "losses_brought_forward",
-                                    f"write [{sub_path}] with taxable_income = 30000"))
-            continue
-        if "taxable_income" in sub:
-            value = _amount(sub["taxable_income"], f"{sub_path}.taxable_income", problems,
-                            source)
-            if value is not None:
-                years[int(year)] = value
-        if "losses_brought_forward" in sub:
-            value = _amount(sub["losses_brought_forward"],
-                            f"{sub_path}.losses_brought_forward", problems, source)
-            if value is not None:
-                starts[int(year)] = value
-    if len(starts) > 1 or (starts and "losses_brought_forward" in table):
-        stated = [f"{path}.years.{y}.losses_brought_forward" for y in sorted(starts)]
-        if "losses_brought_forward" in table:
-            stated.insert(0, f"{path}.losses_brought_forward")
-        problems.append(Problem(
-            source, stated[-1], f"the losses brought forward are stated {len(stated)} times "
-            f"({', '.join(stated)})",
-            "state them once: for the tax year lotwise starts at, in "
-            f"[{path}.years.<year>], or for the first tax year with a disposal, in [{path}]"))
-    if problems:
-        raise InputError(problems)
-    start = next(iter(starts.items())) if starts else None
-    return UkProfile(losses or ZERO, income, years, start)
-
-
-def _amount(value: Any, path: str, problems: list[Problem], source: Source) -> Decimal | None:
-    try:
-        number = dec(value)
-    except (ValueError, TypeError):
-        problems.append(Problem(source, path, f"{value!r} is not a number", "write a number"))
-        return None
-    if number < 0:
-        problems.append(Problem(source, path, f"{number} is negative",
-                                "write the amount as a positive number"))
-        return None
-    return number
+    shape = replace(_SHAPE, naming=f"name the table by the year the tax year starts: "
+                                   f"[{path}.years.2025] for 2025-26")
+    table = read_profile(household, owner_id, shape)
+    return UkProfile(table.carry, table.yearly, table.years, table.start)
 
 
 # --------------------------------------------------------------------------- the year

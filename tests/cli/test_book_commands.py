@@ -214,3 +214,82 @@ def test_us_dollars_deposited_at_1_40_are_held_at_1_30(tmp_path: Path) -> None:
     assert data["total"] == "13000.00"
     (cash,) = [c for c in data["classes"] if c["asset_class"] == "cash"]
     assert cash["value"] == "13000.00"
+
+
+def test_the_usd_account_shows_its_cash_in_dollars_and_its_value_in_cad(
+        tmp_path: Path) -> None:
+    data = json.loads(run("holdings", *files(tmp_path), "--json"))
+    assert data["cash_balances"] == [{"account": "a_usd", "currency": "USD",
+                                      "balance": "10000.00", "value": "13000.00"}]
+    out = run("holdings", *files(tmp_path))
+    assert "Cash on 2025-06-02" in out and "own currency" in out and "value CAD" in out
+    (line,) = [row for row in out.splitlines() if "a_usd" in row]
+    assert "USD" in line and "10000.00" in line and "13000.00" in line
+
+
+@pytest.mark.parametrize(("name", "currency"), [("us", "USD"), ("ca", "CAD"), ("uk", "GBP")])
+def test_drift_json_states_its_currency(name: str, currency: str) -> None:
+    data = json.loads(run("drift", *example(name), "--as-of", "2026-11-20", "--json"))
+    assert data["currency"] == currency
+
+
+EVERY_KEY = Path(__file__).parent / "fixtures"
+
+
+def test_gains_csv_writes_one_file_per_regime_in_its_own_layout(tmp_path: Path) -> None:
+    """Owners under three regimes: Form 8949 (USD), Schedule 3 (CAD) and SA108 (GBP) lines,
+    each in a file named by its regime; none of them in another's file."""
+    out = run("gains", "--year", "2025", "--household", str(EVERY_KEY / "every_key.toml"),
+              "--transactions", str(EVERY_KEY / "every_key.csv"),
+              "--csv", str(tmp_path / "gains.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gains-ca.csv", "gains-uk.csv",
+                                                          "gains-us.csv"]
+    assert f"Wrote 1 line (Schedule 3, CAD) to {tmp_path / 'gains-ca.csv'}" in out
+    us = (tmp_path / "gains-us.csv").read_text().splitlines()
+    ca = (tmp_path / "gains-ca.csv").read_text().splitlines()
+    uk = (tmp_path / "gains-uk.csv").read_text().splitlines()
+    assert us[0].startswith("description,account,symbol") and "VTI" in us[1] and len(us) == 2
+    assert ca[0].startswith("owner,number,name,year_of_acquisition") and ca[0].endswith(
+        ",currency")
+    assert ca[1].startswith("claire,100,XIC,2025") and ca[1].endswith(",CAD") and len(ca) == 2
+    assert uk[0] == ("owner,date,description,quantity,proceeds,allowable_costs,gain,same_day,"
+                     "thirty_day,s104,matching,kind,currency")
+    assert uk[1] == ("olivia,2025-06-02,1000 ISF,1000,7000.00,8000.00,-1000.00,0,0,1000,"
+                     "section 104,sale,GBP")
+
+
+def test_gains_csv_of_one_regime_is_the_file_named(tmp_path: Path) -> None:
+    out = run("gains", "--year", "2025", *example("uk"), "--csv", str(tmp_path / "g.csv"))
+    assert [p.name for p in tmp_path.iterdir()] == ["g.csv"]
+    assert f"Wrote 2 lines (SA108, GBP) to {tmp_path / 'g.csv'}" in out
+    assert "james: 1 disposal  proceeds" in out and "1 disposals" not in out
+
+
+def test_gains_csv_into_a_missing_folder_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["gains", "--year", "2025", *example("ca"),
+                                 "--csv", str(tmp_path / "no" / "g.csv")])
+    assert result.exit_code == 2
+    assert "--csv" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_missing_price_names_the_prices_file_and_the_row_to_add(tmp_path: Path) -> None:
+    prices = tmp_path / "p.csv"
+    prices.write_text("date,symbol,price\n2025-06-30,XIC,31\n", encoding="utf-8")
+    folder = tmp_path
+    for name, text in {"h.toml": HOUSEHOLD, "t.csv": TRANSACTIONS}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["holdings", "--household", str(folder / "h.toml"),
+                                 "--transactions", str(folder / "t.csv"), "--prices",
+                                 str(prices), "--as-of", "2025-06-30"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert f"no price for [bold]X in {prices}" in text
+    assert f"add a row 2025-06-30,[bold]X,<closing price> to {prices}" in text
+
+
+def test_no_prices_file_says_to_give_one(odd: list[str]) -> None:
+    args = odd[:4]  # household and transactions, no --prices
+    result = runner.invoke(app, ["holdings", *args, "--as-of", "2025-06-30"])
+    assert result.exit_code == 2
+    assert "pass it with --prices FILE" in " ".join(result.output.split())

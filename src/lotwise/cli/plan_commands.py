@@ -64,7 +64,8 @@ def drift_command(
     alloc = allocation(ctx.household, view.book, view.prices, ctx.as_of)
     outside = [c.asset_class for c in alloc.outside_band]
     if json_out:
-        print_json({"as_of": ctx.as_of.isoformat(), "classes": allocation_rows(alloc),
+        print_json({"as_of": ctx.as_of.isoformat(), "currency": view.currency,
+                    "classes": allocation_rows(alloc),
                     "outside_band": outside, "rebalance_due": bool(outside)})
         return
     print_allocation(holdings_rows(alloc, view.currency))

@@ -127,4 +127,7 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
             for account, amount in book.cash.items()}
     in_base = replace(book, lots=lots, cash=cash,
                       cash_currencies={account: base for account in household.accounts})
-    return BaseView(base, in_base, PriceTable(converted_prices), True, rates)
+    firsts = {symbol: days[0] for symbol in household.securities
+              if (days := prices.dates(symbol))}
+    return BaseView(base, in_base, PriceTable(converted_prices, prices.origin, firsts), True,
+                    rates)

@@ -107,12 +107,17 @@ def test_ids_symbols_and_lot_names_are_printed_as_written(odd: list[str],
 def test_canadian_lots_speak_of_acb_pools_and_superficial_losses() -> None:
     out = run("lots", *example("ca"), "--as-of", "2026-11-20")
     assert "ACB pool" in out and "superficial losses in ACB" in out and "ITA s.47" in out
+    assert "ACB per share" in out and "basis" not in out
+    data = json.loads(run("lots", *example("ca"), "--as-of", "2026-11-20", "--json"))
+    (xef,) = [lot for lot in data["lots"] if lot["lot"] == "ACB:claire:XEF@claire_cash"]
+    assert (xef["superficial_loss_adjustment"], xef["basis_per_share"]) == ("177.99", "35.47")
     assert "wash" not in out and "long term" not in out and "term" not in out
 
 
 def test_uk_lots_speak_of_holdings_without_a_holding_period() -> None:
     out = run("lots", *example("uk"), "--as-of", "2026-11-20")
     assert "section 104 holding" in out and "holding" in out
+    assert "allowable cost" in out and "cost per share" in out and "basis" not in out
     assert "wash" not in out and "long term" not in out and "ACB" not in out
 
 

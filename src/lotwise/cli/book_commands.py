@@ -48,20 +48,23 @@ from lotwise.report.words import counted, in_order
 LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
                "unrealized", "term", "days_to_long_term", "wash_adjustment")
 # Canada and the UK pool shares (ITA s.47; TCGA s.104): no lots to choose, no holding period.
-CA_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
-                  "unrealized", "wash_adjustment")
-UK_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
-                  "unrealized")
+CA_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis",
+                  "basis_per_share", "value", "unrealized", "superficial_loss_adjustment")
+UK_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis",
+                  "basis_per_share", "value", "unrealized")
 _LOT_VIEWS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
     "US": (LOT_COLUMNS, {}, "Open lots of {hid} on {day} (amounts in {cur})"),
     "CA": (CA_LOT_COLUMNS,
-           {"lot": "ACB pool", "acquired": "first acquired", "basis": "ACB",
-            "wash_adjustment": "superficial losses in ACB"},
+           {"lot": "ACB pool", "quantity": "number", "acquired": "first acquired",
+            "basis": "ACB", "basis_per_share": "ACB per share",
+            "superficial_loss_adjustment": "superficial losses in ACB"},
            "Adjusted cost base pools of {hid}'s Canadian residents on {day} (amounts in "
            "{cur}; ITA s.47, superficial losses added to the ACB by s.53(1)(f))"),
-    "UK": (UK_LOT_COLUMNS, {"lot": "holding", "acquired": "first acquired", "basis": "cost"},
+    "UK": (UK_LOT_COLUMNS,
+           {"lot": "holding", "quantity": "shares", "acquired": "first acquired",
+            "basis": "allowable cost", "basis_per_share": "cost per share"},
            "Holdings of {hid}'s UK residents on {day} (amounts in {cur}; in a GIA the "
-           "section 104 holding, TCGA s.104)"),
+           "section 104 holding, its pooled allowable cost, TCGA s.104)"),
 }
 _SCHEDULE_3_SHOWN = tuple(c for c in SCHEDULE_3_COLUMNS
                           if c not in ("zero_inclusion_gain", "account"))

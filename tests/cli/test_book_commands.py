@@ -298,3 +298,26 @@ def test_no_prices_file_says_to_give_one(odd: list[str]) -> None:
     result = runner.invoke(app, ["holdings", *args, "--as-of", "2025-06-30"])
     assert result.exit_code == 2
     assert "pass it with --prices FILE" in " ".join(result.output.split())
+
+
+def test_tax_says_why_a_canadian_loss_is_lost_for_good() -> None:
+    args = ("tax", "--year", "2025", "--as-of", "2026-11-20", *example("ca"))
+    data = json.loads(run(*args, "--json"))
+    claire, marc = data["canada"]
+    (lost,) = claire["lost_for_good_by"]
+    assert (lost["symbol"], lost["substitute_account"], lost["substitute_symbol"],
+            lost["amount"]) == ("VFV", "marc_tfsa", "ZSP", claire["lost_for_good"])
+    assert marc["lost_for_good_by"] == []
+    out = " ".join(run(*args).split())
+    assert "identical ZSP bought in marc's TFSA" in out
+
+
+def test_tax_says_why_a_us_wash_sale_loss_is_lost_for_good() -> None:
+    args = ("tax", "--year", "2025", "--as-of", "2026-11-20", *example("us"))
+    (unit,) = json.loads(run(*args, "--json"))["units"]
+    (lost,) = unit["lost_for_good_by"]
+    assert (lost["symbol"], lost["substitute_account"], lost["amount"]) == (
+        "IVV", "sam_401k", "1000.20")
+    assert unit["wash_sales_lost_for_good"] == "1000.20"
+    out = " ".join(run(*args).split())
+    assert "wash-sale losses lost for good in 2025" in out and "Rev. Rul. 2008-5" in out

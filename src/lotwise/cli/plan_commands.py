@@ -25,8 +25,8 @@ from lotwise.cli.options import (
     TransactionsOpt,
     as_date,
 )
-from lotwise.cli.output import console, friendly_errors, print_json, table
-from lotwise.cli.wording import loss_rules_created
+from lotwise.cli.output import console, errors, friendly_errors, print_json, table
+from lotwise.cli.wording import loss_rules_created, us_only_options_note
 from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan import CashFlow, Plan, make_plan
@@ -130,6 +130,11 @@ def plan_command(
     taxable lots that cost least — every trade with its lots and its reason."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
+    note = us_only_options_note(
+        ctx.household, (["--no-short-term"] if no_short_term else [])
+        + (["--protect-days"] if protect_days is not None else []))
+    if note:
+        errors.print(note, highlight=False)
     flows = tuple(_flows(contribution, 1, ctx, "contribution")
                   + _flows(withdrawal, -1, ctx, "withdrawal"))
     options = options_from_policy(

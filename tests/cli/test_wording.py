@@ -107,3 +107,12 @@ def test_harvests_of_pooled_shares_speak_of_the_pool(name: str, pool: str, cost:
     data = json.loads(runner.invoke(app, ["harvest", *args, "--all", "--json"]).stdout)
     assert {lot["term"] for p in data["proposals"] for lot in p["lots"]} == {"pool"}
     assert data["currency"] == {"ca": "CAD", "uk": "GBP"}[name]
+
+
+def test_the_plan_names_the_currency_of_its_amounts() -> None:
+    result = runner.invoke(app, ["plan", *example("uk"), "--no-save"])
+    assert result.exit_code == 0, result.output
+    assert "(amounts in GBP)" in result.stdout and "commissions): " in result.stdout
+    (costs,) = [line for line in result.stdout.splitlines() if line.startswith("Trading costs")]
+    assert costs.endswith(" GBP")
+    assert result.stderr == ""  # no US-only option was given

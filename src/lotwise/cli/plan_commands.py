@@ -170,7 +170,8 @@ def plan_command(
 
 
 def print_plan(plan: Plan, plan_id: str | None = None) -> None:
-    title = f"Plan for {plan.household_id} on {plan.as_of}" + (f" ({plan_id})" if plan_id else "")
+    title = (f"Plan for {plan.household_id} on {plan.as_of}" + (f" ({plan_id})" if plan_id else "")
+             + f" (amounts in {plan.currency})")
     rows = [
         {
             "account": t.account, "action": t.action, "symbol": t.symbol,
@@ -202,7 +203,8 @@ def print_plan(plan: Plan, plan_id: str | None = None) -> None:
     ]
     console.print(table(taxes, ("tax unit", "tax", "before", "after", "change"),
                         "Projected tax on this year's capital items"))
-    console.print(f"Trading costs (spread and commissions): {plan.trading_costs:,.2f}")
+    console.print(f"Trading costs (spread and commissions): {plan.trading_costs:,.2f} "
+                  f"{plan.currency}", highlight=False)
     for note in plan.notes:
         console.print(f"  • {note}", highlight=False)
     status = "[green]verified[/]" if plan.verification.ok else "[red]NOT verified[/]"

@@ -107,12 +107,17 @@ def test_ids_symbols_and_lot_names_are_printed_as_written(odd: list[str],
 def test_canadian_lots_speak_of_acb_pools_and_superficial_losses() -> None:
     out = run("lots", *example("ca"), "--as-of", "2026-11-20")
     assert "ACB pool" in out and "superficial losses in ACB" in out and "ITA s.47" in out
+    assert "ACB per share" in out and "basis" not in out
+    data = json.loads(run("lots", *example("ca"), "--as-of", "2026-11-20", "--json"))
+    (xef,) = [lot for lot in data["lots"] if lot["lot"] == "ACB:claire:XEF@claire_cash"]
+    assert (xef["superficial_loss_adjustment"], xef["basis_per_share"]) == ("177.99", "35.47")
     assert "wash" not in out and "long term" not in out and "term" not in out
 
 
 def test_uk_lots_speak_of_holdings_without_a_holding_period() -> None:
     out = run("lots", *example("uk"), "--as-of", "2026-11-20")
     assert "section 104 holding" in out and "holding" in out
+    assert "allowable cost" in out and "cost per share" in out and "basis" not in out
     assert "wash" not in out and "long term" not in out and "ACB" not in out
 
 
@@ -231,3 +236,107 @@ def test_lots_of_the_canadian_example_ask_only_for_the_rates_they_need() -> None
     assert missing.exit_code == 2
     assert "this buy is in USD" in missing.output and "this dividend is in USD" in missing.output
     assert "this deposit is in USD" not in missing.output
+
+
+def test_the_usd_account_shows_its_cash_in_dollars_and_its_value_in_cad(
+        tmp_path: Path) -> None:
+    data = json.loads(run("holdings", *files(tmp_path), "--json"))
+    assert data["cash_balances"] == [{"account": "a_usd", "currency": "USD",
+                                      "balance": "10000.00", "value": "13000.00"}]
+    out = run("holdings", *files(tmp_path))
+    assert "Cash on 2025-06-02" in out and "own currency" in out and "value CAD" in out
+    (line,) = [row for row in out.splitlines() if "a_usd" in row]
+    assert "USD" in line and "10000.00" in line and "13000.00" in line
+
+
+@pytest.mark.parametrize(("name", "currency"), [("us", "USD"), ("ca", "CAD"), ("uk", "GBP")])
+def test_drift_json_states_its_currency(name: str, currency: str) -> None:
+    data = json.loads(run("drift", *example(name), "--as-of", "2026-11-20", "--json"))
+    assert data["currency"] == currency
+
+
+EVERY_KEY = Path(__file__).parent / "fixtures"
+
+
+def test_gains_csv_writes_one_file_per_regime_in_its_own_layout(tmp_path: Path) -> None:
+    """Owners under three regimes: Form 8949 (USD), Schedule 3 (CAD) and SA108 (GBP) lines,
+    each in a file named by its regime; none of them in another's file."""
+    out = run("gains", "--year", "2025", "--household", str(EVERY_KEY / "every_key.toml"),
+              "--transactions", str(EVERY_KEY / "every_key.csv"),
+              "--csv", str(tmp_path / "gains.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gains-ca.csv", "gains-uk.csv",
+                                                          "gains-us.csv"]
+    assert f"Wrote 1 line (Schedule 3, CAD) to {tmp_path / 'gains-ca.csv'}" in out
+    us = (tmp_path / "gains-us.csv").read_text().splitlines()
+    ca = (tmp_path / "gains-ca.csv").read_text().splitlines()
+    uk = (tmp_path / "gains-uk.csv").read_text().splitlines()
+    assert us[0].startswith("description,account,symbol") and "VTI" in us[1] and len(us) == 2
+    assert ca[0].startswith("owner,number,name,year_of_acquisition") and ca[0].endswith(
+        ",currency")
+    assert ca[1].startswith("claire,100,XIC,2025") and ca[1].endswith(",CAD") and len(ca) == 2
+    assert uk[0] == ("owner,date,description,quantity,proceeds,allowable_costs,gain,same_day,"
+                     "thirty_day,s104,matching,kind,currency")
+    assert uk[1] == ("olivia,2025-06-02,1000 ISF,1000,7000.00,8000.00,-1000.00,0,0,1000,"
+                     "section 104,sale,GBP")
+
+
+def test_gains_csv_of_one_regime_is_the_file_named(tmp_path: Path) -> None:
+    out = run("gains", "--year", "2025", *example("uk"), "--csv", str(tmp_path / "g.csv"))
+    assert [p.name for p in tmp_path.iterdir()] == ["g.csv"]
+    lines = len((tmp_path / "g.csv").read_text().splitlines()) - 1
+    assert lines > 1
+    assert f"Wrote {lines} lines (SA108, GBP) to {tmp_path / 'g.csv'}" in out
+    assert "1 disposals" not in out
+
+
+def test_gains_csv_into_a_missing_folder_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["gains", "--year", "2025", *example("ca"),
+                                 "--csv", str(tmp_path / "no" / "g.csv")])
+    assert result.exit_code == 2
+    assert "--csv" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_missing_price_names_the_prices_file_and_the_row_to_add(tmp_path: Path) -> None:
+    prices = tmp_path / "p.csv"
+    prices.write_text("date,symbol,price\n2025-06-30,XIC,31\n", encoding="utf-8")
+    folder = tmp_path
+    for name, text in {"h.toml": HOUSEHOLD, "t.csv": TRANSACTIONS}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["holdings", "--household", str(folder / "h.toml"),
+                                 "--transactions", str(folder / "t.csv"), "--prices",
+                                 str(prices), "--as-of", "2025-06-30"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert f"no price for [bold]X in {prices}" in text
+    assert f"add a row 2025-06-30,[bold]X,<closing price> to {prices}" in text
+
+
+def test_no_prices_file_says_to_give_one(odd: list[str]) -> None:
+    args = odd[:4]  # household and transactions, no --prices
+    result = runner.invoke(app, ["holdings", *args, "--as-of", "2025-06-30"])
+    assert result.exit_code == 2
+    assert "pass it with --prices FILE" in " ".join(result.output.split())
+
+
+def test_tax_says_why_a_canadian_loss_is_lost_for_good() -> None:
+    args = ("tax", "--year", "2025", "--as-of", "2026-11-20", *example("ca"))
+    data = json.loads(run(*args, "--json"))
+    claire, marc = data["canada"]
+    (lost,) = claire["lost_for_good_by"]
+    assert (lost["symbol"], lost["substitute_account"], lost["substitute_symbol"],
+            lost["amount"]) == ("VFV", "marc_tfsa", "ZSP", claire["lost_for_good"])
+    assert marc["lost_for_good_by"] == []
+    out = " ".join(run(*args).split())
+    assert "identical ZSP bought in marc's TFSA" in out
+
+
+def test_tax_says_why_a_us_wash_sale_loss_is_lost_for_good() -> None:
+    args = ("tax", "--year", "2025", "--as-of", "2026-11-20", *example("us"))
+    (unit,) = json.loads(run(*args, "--json"))["units"]
+    (lost,) = unit["lost_for_good_by"]
+    assert (lost["symbol"], lost["substitute_account"], lost["amount"]) == (
+        "IVV", "sam_401k", "1000.20")
+    assert unit["wash_sales_lost_for_good"] == "1000.20"
+    out = " ".join(run(*args).split())
+    assert "wash-sale losses lost for good in 2025" in out and "Rev. Rul. 2008-5" in out

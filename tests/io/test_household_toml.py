@@ -382,3 +382,58 @@ def test_uk_reporting_fund_is_true_or_false() -> None:
     )
     assert problem.field == "securities.VTI.uk_reporting_fund"
     assert problem.fix == "write uk_reporting_fund = true or uk_reporting_fund = false"
+
+
+# --------------------------------------------------------------------------- [policy] location
+
+NESTED = MINIMAL.replace("[targets]\nstocks = 1\n", """\
+[securities.BND]
+asset_class = "bonds"
+
+[targets]
+bonds = 0.4
+
+[targets.equity]
+weight = 0.6
+stocks = 1
+""")
+
+
+def test_a_location_of_known_classes_and_account_types_is_kept() -> None:
+    hh = parse_household(NESTED + '\n[policy.location]\nbonds = ["traditional", "taxable"]\n',
+                         "h.toml")
+    assert hh.policy.extra["location"] == {"bonds": ["traditional", "taxable"]}
+
+
+def test_a_location_for_an_unknown_asset_class_names_the_classes() -> None:
+    problem = only_problem(NESTED + '\n[policy.location]\nbond = ["traditional"]\n')
+    assert problem.source.file == "h.toml" and problem.field == "policy.location.bond"
+    assert "unknown asset class 'bond'" in problem.message and "did you mean 'bonds'" in (
+        problem.message)
+    assert problem.fix == "use one of the classes of [targets]: bonds, stocks"
+
+
+def test_a_location_for_a_parent_class_says_to_name_its_classes() -> None:
+    problem = only_problem(NESTED + '\n[policy.location]\nequity = ["roth"]\n')
+    assert "'equity' groups other classes" in problem.message
+
+
+def test_a_location_with_an_unknown_account_type_lists_the_types() -> None:
+    problem, other = problems_of(NESTED + '\n[policy.location]\nbonds = ["traditionnal", '
+                                          '"IRA"]\n')
+    assert "unknown account type 'IRA'" in other.message
+    assert problem.field == "policy.location.bonds"
+    assert "unknown account type 'traditionnal'" in problem.message
+    assert problem.fix.startswith("use account types from: taxable, traditional, roth, hsa, "
+                                  "non_registered")
+    problems = problems_of(NESTED + '\n[policy.location]\nbonds = ["IRA"]\nstocks = "roth"\n')
+    assert [p.field for p in problems] == ["policy.location.bonds", "policy.location.stocks"]
+    assert "must be a list of account types, got 'roth'" in problems[1].message
+
+
+def test_a_location_that_is_not_a_table_or_repeats_a_type_is_an_error() -> None:
+    problem = only_problem(NESTED.replace('id = "solo"\n',
+                                          'id = "solo"\npolicy = { location = "bonds" }\n'))
+    assert "location must be a table" in problem.message
+    problem = only_problem(NESTED + '\n[policy.location]\nbonds = ["roth", "roth"]\n')
+    assert "names roth more than once" in problem.message

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lotwise.model.prices import MissingPriceError, PriceTable
+from lotwise.model.prices import STORED_PRICES, MissingPriceError, PricesOrigin, PriceTable
 from lotwise.model.transactions import Price
 
 FRI = date(2024, 3, 1)
@@ -42,8 +42,9 @@ def test_a_day_before_the_first_price_is_missing(table: PriceTable) -> None:
         table.price_on("VTI", date(2024, 2, 29))
     assert (caught.value.symbol, caught.value.day) == ("VTI", date(2024, 2, 29))
     assert str(caught.value) == (
-        "no price for VTI on or before 2024-02-29 (its first price is on 2024-03-01). "
-        "Fix: add a row 2024-02-29,VTI,<closing price> to the prices file"
+        "no price for VTI on or before 2024-02-29 in the prices file (its first price is on "
+        "2024-03-01). Fix: add a row 2024-02-29,VTI,<closing price> to the prices file "
+        "(--prices), or to a prices CSV imported with `lotwise import prices FILE`"
     )
 
 
@@ -51,6 +52,33 @@ def test_a_symbol_without_prices_is_missing(table: PriceTable) -> None:
     with pytest.raises(LookupError, match="no price for VXUS") as caught:
         table.price_on("VXUS", MON)
     assert "add a row 2024-03-04,VXUS,<closing price> to the prices file" in str(caught.value)
+
+
+def test_a_missing_price_names_the_file_it_was_looked_for_in() -> None:
+    table = PriceTable([Price(FRI, "VTI", Decimal("250.10"))],
+                       PricesOrigin.file("data/prices.csv"))
+    with pytest.raises(MissingPriceError) as caught:
+        table.price_on("VTI", date(2024, 2, 29))
+    assert str(caught.value) == (
+        "no price for VTI on or before 2024-02-29 in data/prices.csv (its first price is on "
+        "2024-03-01). Fix: add a row 2024-02-29,VTI,<closing price> to data/prices.csv")
+
+
+def test_a_missing_price_in_the_store_says_to_import_it() -> None:
+    with pytest.raises(MissingPriceError) as caught:
+        PriceTable([], STORED_PRICES).price_on("VTI", MON)
+    assert "no price for VTI in the store's prices" in str(caught.value)
+    assert "import it with `lotwise import prices FILE`" in str(caught.value)
+
+
+def test_a_derived_table_reports_the_original_first_date() -> None:
+    """The as-of day's prices in the base currency (plan.money) hold one day only; a price
+    missing there is reported with the original table's first date and origin."""
+    table = PriceTable([], PricesOrigin.file("p.csv"), first_dates={"VTI": MON})
+    with pytest.raises(MissingPriceError) as caught:
+        table.price_on("VTI", FRI)
+    assert "(its first price is on 2024-03-04)" in str(caught.value)
+    assert "to p.csv" in str(caught.value)
 
 
 def test_what_the_table_holds(table: PriceTable) -> None:

@@ -7,7 +7,7 @@ from lotwise.allocation import allocation
 from lotwise.ledger import replay
 from lotwise.model import Price
 from lotwise.model.prices import PriceTable
-from lotwise.report.holdings import holdings_rows
+from lotwise.report.holdings import cash_rows, holdings_rows
 from tests.ledger.journal import household, journal
 
 
@@ -21,3 +21,12 @@ def test_rows_carry_the_currency_of_their_amounts() -> None:
     (position,) = data["positions"]  # type: ignore[misc]
     assert position["unrealized"] == "200.00"
     assert holdings_rows(alloc)["currency"] is None
+
+
+def test_cash_rows_keep_each_accounts_own_currency() -> None:
+    hh = household()
+    book = replay(hh, journal("2024-03-15 taxable deposit amount=500"))
+    rows = cash_rows(book, {"taxable": Decimal("650")})
+    assert rows == [{"account": "taxable", "currency": book.cash_currency_of("taxable"),
+                     "balance": "500.00", "value": "650.00"}]
+    assert cash_rows(replay(hh, journal("2024-03-15 taxable deposit amount=0")), {}) == []

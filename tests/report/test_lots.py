@@ -38,3 +38,25 @@ def test_each_row_names_its_regime_and_a_pool_has_no_term() -> None:
     us_book = replay(household(), journal("2024-03-15 taxable buy X 10 @100"))
     (us_row,) = lot_rows(us_book, PriceTable([]), date(2025, 3, 1))
     assert us_row["regime"] == "US"
+
+
+def test_each_regime_names_what_its_loss_rule_added_to_the_cost() -> None:
+    """A Canadian pool carries the superficial losses added to its ACB (ITA s.53(1)(f)); a
+    UK holding carries nothing (the 30-day rule re-matches the sale); a US lot its wash-sale
+    adjustment (IRC §1091(d))."""
+    ca = regime_household({"claire": "CA"}, {"cash": ("claire", "non_registered")})
+    book = replay(ca, regime_journal("""
+        2024-03-15 cash buy X 10 @100
+        2024-04-02 cash sell X 10 @90
+        2024-04-10 cash buy X 10 @90
+    """))
+    (row,) = lot_rows(book, PriceTable([]), date(2024, 5, 1))
+    assert row["superficial_loss_adjustment"] == "100.00" and "wash_adjustment" not in row
+    assert row["basis"] == "1000.00" and row["basis_per_share"] == "100.00"
+    uk = regime_household({"olivia": "UK"}, {"gia": ("olivia", "gia")})
+    (uk_row,) = lot_rows(replay(uk, regime_journal("2024-03-15 gia buy X 10 @100")),
+                         PriceTable([]), date(2024, 5, 1))
+    assert not {"wash_adjustment", "superficial_loss_adjustment"} & set(uk_row)
+    (us_row,) = lot_rows(replay(household(), journal("2024-03-15 taxable buy X 10 @100")),
+                         PriceTable([]), date(2024, 5, 1))
+    assert us_row["wash_adjustment"] == "0.00"

@@ -23,48 +23,53 @@ from lotwise.cli.options import (
     as_date,
 )
 from lotwise.cli.output import console, friendly_errors, print_json, table
+from lotwise.errors import InputError, Source
 from lotwise.ledger.book import Book
 from lotwise.regimes.base import CA, UK, US, owner_regimes
 from lotwise.regimes.report import uk_label
 from lotwise.report.gains import (
-    SA108_COLUMNS,
     SCHEDULE_3_COLUMNS,
     T1170_COLUMNS,
+    csv_path_for,
     gain_rows,
+    gains_csvs,
     sa108_rows,
     sa108_totals,
     schedule_3_rows,
     schedule_3_totals,
     t1170_rows,
-    to_csv,
-    to_csv_rows,
     totals,
 )
-from lotwise.report.holdings import holdings_rows
+from lotwise.report.holdings import cash_rows, holdings_rows
 from lotwise.report.lots import lot_rows
 from lotwise.report.values import cents, shares
-from lotwise.report.words import in_order
+from lotwise.report.words import counted, in_order
 
 LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
                "unrealized", "term", "days_to_long_term", "wash_adjustment")
 # Canada and the UK pool shares (ITA s.47; TCGA s.104): no lots to choose, no holding period.
-CA_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
-                  "unrealized", "wash_adjustment")
-UK_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis", "value",
-                  "unrealized")
+CA_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis",
+                  "basis_per_share", "value", "unrealized", "superficial_loss_adjustment")
+UK_LOT_COLUMNS = ("lot", "account", "symbol", "quantity", "acquired", "basis",
+                  "basis_per_share", "value", "unrealized")
 _LOT_VIEWS: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
     "US": (LOT_COLUMNS, {}, "Open lots of {hid} on {day} (amounts in {cur})"),
     "CA": (CA_LOT_COLUMNS,
-           {"lot": "ACB pool", "acquired": "first acquired", "basis": "ACB",
-            "wash_adjustment": "superficial losses in ACB"},
+           {"lot": "ACB pool", "quantity": "number", "acquired": "first acquired",
+            "basis": "ACB", "basis_per_share": "ACB per share",
+            "superficial_loss_adjustment": "superficial losses in ACB"},
            "Adjusted cost base pools of {hid}'s Canadian residents on {day} (amounts in "
            "{cur}; ITA s.47, superficial losses added to the ACB by s.53(1)(f))"),
-    "UK": (UK_LOT_COLUMNS, {"lot": "holding", "acquired": "first acquired", "basis": "cost"},
+    "UK": (UK_LOT_COLUMNS,
+           {"lot": "holding", "quantity": "shares", "acquired": "first acquired",
+            "basis": "allowable cost", "basis_per_share": "cost per share"},
            "Holdings of {hid}'s UK residents on {day} (amounts in {cur}; in a GIA the "
-           "section 104 holding, TCGA s.104)"),
+           "section 104 holding, its pooled allowable cost, TCGA s.104)"),
 }
 _SCHEDULE_3_SHOWN = tuple(c for c in SCHEDULE_3_COLUMNS
                           if c not in ("zero_inclusion_gain", "account"))
+_SA108_SHOWN = ("owner", "date", "description", "quantity", "proceeds", "allowable_costs",
+                "gain", "matching")
 GAIN_COLUMNS = ("description", "account", "acquired", "sold", "proceeds", "basis",
                 "adjustment_code", "adjustment", "gain")
 
@@ -109,7 +114,10 @@ def gains_command(
     household_id: HouseholdIdOpt = None,
     json_out: JsonOpt = False,
     csv_path: Annotated[
-        Path | None, typer.Option("--csv", help="Also write the Form 8949 lines to this CSV.")
+        Path | None, typer.Option(
+            "--csv", help="Also write the lines to this CSV: Form 8949 (US), Schedule 3 "
+            "(Canada, CAD) or SA108 (UK, GBP); one file per regime when the owners are under "
+            "several, named F-us.csv, F-ca.csv, F-uk.csv.")
     ] = None,
     fx: FxOpt = None,
 ) -> None:
@@ -137,14 +145,17 @@ def gains_command(
     ]
     ca_rows = schedule_3_rows(ctx.book, year) if CA in regimes else []
     uk_rows = sa108_rows(ctx.book, year) if UK in regimes else []
+    written: list[str] = []
     if csv_path is not None:
-        if US in regimes or not (ca_rows or uk_rows):
-            text, count = to_csv(rows), len(rows)
-        elif ca_rows:
-            text, count = to_csv_rows(ca_rows, SCHEDULE_3_COLUMNS), len(ca_rows)
-        else:
-            text, count = to_csv_rows(uk_rows, SA108_COLUMNS), len(uk_rows)
-        csv_path.write_text(text, encoding="utf-8")
+        files = gains_csvs(ctx.book, year, regimes)
+        if not csv_path.parent.is_dir():
+            raise InputError.one(Source("--csv"), "csv",
+                                 f"the folder {csv_path.parent} does not exist",
+                                 "create it first, or write the CSV to an existing folder")
+        for f in files:  # every file's text is made before the first is written
+            path = csv_path_for(csv_path, f.regime, len(files) > 1)
+            path.write_text(f.text, encoding="utf-8")
+            written.append(f"Wrote {counted(f.lines, 'line')} ({f.layout}) to {path}")
     if json_out:
         data: dict[str, object] = {
             "year": year, "disposals": rows, "totals": sums, "wash_sales": washes
@@ -188,19 +199,20 @@ def gains_command(
                                 f"Superficial losses in {year} (ITA s.54)"))
         console.print()
     if UK in regimes:
-        console.print(table(uk_rows, SA108_COLUMNS[:-1],
+        console.print(table(uk_rows, _SA108_SHOWN,
                             f"Capital gains (UK), tax year {uk_label(year)} (6 April {year} "
-                            f"to 5 April {year + 1}), in GBP"))
+                            f"to 5 April {year + 1}), in GBP; shares matched same day, "
+                            "within 30 days, or from the section 104 holding"))
         for owner, t in sa108_totals(uk_rows).items():
-            console.print(f"  {owner}: {t['disposals']} disposals  proceeds {t['proceeds']}  "
-                          f"allowable costs {t['allowable_costs']}  gains {t['gains']}  "
-                          f"losses {t['losses']}")
+            console.print(f"  {owner}: {counted(int(t['disposals']), 'disposal')}  proceeds "
+                          f"{t['proceeds']}  allowable costs {t['allowable_costs']}  gains "
+                          f"{t['gains']}  losses {t['losses']}", highlight=False)
             if t["offshore_income_gains"] != "0.00":
                 console.print(f"  {owner}: offshore income gains {t['offshore_income_gains']} "
                               "(income, not capital gains: SI 2009/3001 regs. 17, 18; "
-                              "SA106)")
-    if csv_path is not None:
-        console.print(f"Wrote {count} lines to {csv_path}")
+                              "SA106)", highlight=False)
+    for line in written:
+        console.print(line, highlight=False)
 
 
 def _print_form_8949(
@@ -269,7 +281,7 @@ def holdings_command(
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
     view = ctx.in_base_currency()
     data = holdings_rows(allocation(ctx.household, view.book, view.prices, ctx.as_of),
-                         view.currency)
+                         view.currency, cash_rows(ctx.book, view.book.cash))
     if json_out:
         print_json(data)
         return
@@ -287,6 +299,12 @@ def print_holdings(data: dict[str, object]) -> None:
                             f"{_in(data)})", headers=_money_headers(data)))
     else:
         console.print(f"No holdings on {data['as_of']}.")
+    cash = data.get("cash_balances")
+    if isinstance(cash, list) and cash:
+        value = f"value {data['currency']}" if data.get("currency") else "value"
+        console.print(table(cash, ("account", "currency", "balance", "value"),
+                            f"Cash on {data['as_of']} (each account's balance in its own "
+                            f"currency; {value} at the day's rate)", headers={"value": value}))
     print_allocation(data)
 
 

@@ -9,9 +9,11 @@ Every reporting command works both ways:
   FX rates are the store's (``lotwise import fx``), unless ``--fx F.csv`` gives a file to
   use instead.
 
-A message about a missing rate says where to add it: to the ``--fx`` file, named by its
-path, or to a file imported into the store (:data:`STORED_RATES`): each table carries its
-:class:`~lotwise.fx.RatesOrigin`.
+A message about a missing price or rate says where to add it: to the ``--prices`` or ``--fx``
+file, named by its path, or to a file imported into the store (:data:`STORED_RATES`,
+:data:`~lotwise.model.prices.STORED_PRICES`): each rates table carries its
+:class:`~lotwise.fx.RatesOrigin`, each price table its
+:class:`~lotwise.model.prices.PricesOrigin`.
 
 The as-of date defaults to today; this module is the only place that asks the clock.
 """
@@ -28,7 +30,7 @@ from lotwise.io import load_household, parse_household, read_prices, read_transa
 from lotwise.io.fx_csv import load_fx_table
 from lotwise.ledger import Book, replay
 from lotwise.model.household import Household
-from lotwise.model.prices import PriceTable
+from lotwise.model.prices import NO_PRICES_FILE, STORED_PRICES, PricesOrigin, PriceTable
 from lotwise.model.transactions import Transaction
 from lotwise.plan.money import BaseView, in_base_currency
 from lotwise.store import Store, default_store_url
@@ -131,7 +133,8 @@ def load_context(
     if household is not None:
         hh = load_household(household)
         txns = read_transactions(transactions, hh, today=now) if transactions else []
-        table = PriceTable(read_prices(prices, today=now) if prices else [])
+        table = (PriceTable(read_prices(prices, today=now), PricesOrigin.file(str(prices)))
+                 if prices else PriceTable(origin=NO_PRICES_FILE))
         return Context(hh.id, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates),
                        rates)
     if transactions is not None or prices is not None:
@@ -145,7 +148,7 @@ def load_context(
         hh = parse_household(store.household_text(hid), f"store:{hid}")
         txns = store.transactions(hid)
         symbols = set(hh.securities)
-        table = PriceTable(store.prices(symbols))
+        table = PriceTable(store.prices(symbols), STORED_PRICES)
         if rates is None:
             rates = stored_rates(store)
     return Context(hid, hh, txns, table, when, replay(hh, txns, as_of=when, fx=rates), rates)

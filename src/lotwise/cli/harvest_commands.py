@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -42,10 +43,19 @@ def proposal_json(p: HarvestProposal) -> dict[str, object]:
         "net_value": cents(p.net_value), "replacement": p.replacement,
         "alternatives": list(p.alternatives), "buy_back_from": p.buy_back_from.isoformat(),
         "lots": [{"lot": lot.lot_id, "quantity": shares(lot.quantity), "gain": cents(lot.gain),
-                  "term": lot.term} for lot in p.lots],
+                  "term": lot.term if p.terms else "pool"} for lot in p.lots],
         "conflicts": [c.describe() for c in p.conflicts],
         "explanation": p.explanation,
     }
+
+
+def together_saved(count: int, saved: Decimal) -> str:
+    """What the ``count`` proposed harvests save together, said for one or for several."""
+    if count == 1:
+        return (f"The proposed harvest saves {saved:,.2f} of tax this year. "
+                "`lotwise plan --harvest` trades it with the rebalance.")
+    return (f"The {count} proposed harvests together save {saved:,.2f} of tax this year. "
+            "`lotwise plan --harvest` trades them with the rebalance.")
 
 
 @app.command("harvest")
@@ -79,6 +89,7 @@ def harvest_command(
     if json_out:
         print_json({
             "as_of": ctx.as_of.isoformat(),
+            "currency": ctx.household.base_currency,
             "proposals": [proposal_json(p) for p in shown],
             "tax_saved_together": {u: cents(v) for u, v in together.items()},
             "gain_harvest": [
@@ -118,15 +129,15 @@ def harvest_command(
             for p in shown]
     console.print(table(rows, ("account", "symbol", "status", "loss", "saved", "costs", "net",
                                "replace with", "buy back from"),
-                        f"Tax-loss harvesting on {ctx.as_of}"))
+                        f"Tax-loss harvesting on {ctx.as_of} (amounts in "
+                        f"{ctx.household.base_currency})"))
     for p in shown:
         if p.status != "below_threshold":
             console.print(f"  • {p.explanation}", highlight=False)
     proposed = [p for p in proposals if p.status == PROPOSED]
     if proposed:
-        console.print(f"All {len(proposed)} proposed together save "
-                      f"{sum(together.values()):,.2f} of tax this year. "
-                      "`lotwise plan --harvest` trades them with the rebalance.")
+        saved = sum(together.values(), Decimal(0))
+        console.print(together_saved(len(proposed), saved), highlight=False)
     else:
         console.print("No harvest is worth making today.")
     for g in gains:

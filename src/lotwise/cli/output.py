@@ -36,7 +36,8 @@ RIGHT = {"quantity", "basis", "proceeds", "adjustment", "gain", "value", "price"
          "basis_per_share", "wash_adjustment", "days_to_long_term", "weight_pct", "target_pct",
          "drift_pct", "band_pct", "total", "amount", "disallowed", "acb", "outlays", "denied",
          "zero_inclusion_gain", "capital_gain", "eligible_amount", "allowable_costs",
-         "lost_for_good", "number"}
+         "lost_for_good", "number", "balance", "superficial_loss_adjustment", "acb_per_share",
+         "cost_per_share"}
 
 
 def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -25,8 +25,8 @@ from lotwise.cli.options import (
     TransactionsOpt,
     as_date,
 )
-from lotwise.cli.output import console, friendly_errors, print_json, table
-from lotwise.cli.wording import loss_rules_created
+from lotwise.cli.output import console, errors, friendly_errors, print_json, table
+from lotwise.cli.wording import loss_rules_created, us_only_options_note
 from lotwise.errors import InputError, Source
 from lotwise.model.numbers import dec
 from lotwise.plan import CashFlow, Plan, make_plan
@@ -64,7 +64,8 @@ def drift_command(
     alloc = allocation(ctx.household, view.book, view.prices, ctx.as_of)
     outside = [c.asset_class for c in alloc.outside_band]
     if json_out:
-        print_json({"as_of": ctx.as_of.isoformat(), "classes": allocation_rows(alloc),
+        print_json({"as_of": ctx.as_of.isoformat(), "currency": view.currency,
+                    "classes": allocation_rows(alloc),
                     "outside_band": outside, "rebalance_due": bool(outside)})
         return
     print_allocation(holdings_rows(alloc, view.currency))
@@ -129,6 +130,11 @@ def plan_command(
     taxable lots that cost least — every trade with its lots and its reason."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
+    note = us_only_options_note(
+        ctx.household, (["--no-short-term"] if no_short_term else [])
+        + (["--protect-days"] if protect_days is not None else []))
+    if note:
+        errors.print(note, highlight=False)
     flows = tuple(_flows(contribution, 1, ctx, "contribution")
                   + _flows(withdrawal, -1, ctx, "withdrawal"))
     options = options_from_policy(
@@ -164,7 +170,8 @@ def plan_command(
 
 
 def print_plan(plan: Plan, plan_id: str | None = None) -> None:
-    title = f"Plan for {plan.household_id} on {plan.as_of}" + (f" ({plan_id})" if plan_id else "")
+    title = (f"Plan for {plan.household_id} on {plan.as_of}" + (f" ({plan_id})" if plan_id else "")
+             + f" (amounts in {plan.currency})")
     rows = [
         {
             "account": t.account, "action": t.action, "symbol": t.symbol,
@@ -196,7 +203,8 @@ def print_plan(plan: Plan, plan_id: str | None = None) -> None:
     ]
     console.print(table(taxes, ("tax unit", "tax", "before", "after", "change"),
                         "Projected tax on this year's capital items"))
-    console.print(f"Trading costs (spread and commissions): {plan.trading_costs:,.2f}")
+    console.print(f"Trading costs (spread and commissions): {plan.trading_costs:,.2f} "
+                  f"{plan.currency}", highlight=False)
     for note in plan.notes:
         console.print(f"  • {note}", highlight=False)
     status = "[green]verified[/]" if plan.verification.ok else "[red]NOT verified[/]"

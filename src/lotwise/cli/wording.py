@@ -70,3 +70,28 @@ def gift_outside_us(household: Household, account: str | None) -> InputError | N
         f"choose the shares yourself: {_GIFTS_ELSEWHERE[elsewhere]}",
     )
 
+
+
+def us_only_options_note(household: Household, given: list[str]) -> str | None:
+    """What to tell an owner outside the US who gives ``--no-short-term`` or
+    ``--protect-days`` (``given``): both act on the US holding period (IRC §1222), which a
+    Canadian ACB pool (ITA s.47) or a UK section 104 holding (TCGA s.104) does not have.
+    ``None`` when every owner is a US resident or no such option was given."""
+    regimes = owner_regimes(household)
+    others = sorted(owner for owner, code in regimes.items() if code != "US")
+    if not given or not others:
+        return None
+    options = " and ".join(given)
+    verb = "apply" if len(given) > 1 else "applies"
+    where = " and ".join(words(c).country for c in in_order(regimes[o] for o in others))
+    text = (f"note: {options} {verb} only to US owners' lots, which have short and long terms "
+            f"(IRC §1222); {_and(others)} {'is' if len(others) == 1 else 'are'} resident "
+            f"in {where}, whose pooled shares have no holding period, so ")
+    if len(others) == len(regimes):
+        return text + f"{'it changes' if len(given) == 1 else 'they change'} nothing here"
+    return text + f"{'it changes' if len(given) == 1 else 'they change'} nothing for them"
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

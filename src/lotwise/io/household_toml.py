@@ -996,6 +996,8 @@ class _HouseholdReader:
                 ok = False
             else:
                 months = raw
+        if "location" in table and not self.location(table["location"]):
+            ok = False
         if not ok:
             return None
         return Policy(
@@ -1005,6 +1007,46 @@ class _HouseholdReader:
             cash_buffer=values.get("cash_buffer", defaults.cash_buffer),
             extra={k: v for k, v in table.items() if k not in _POLICY_KEYS},
         )
+
+    def location(self, value: object) -> bool:
+        """``[policy] location``: each key a leaf asset class of ``[targets]`` (the classes
+        the planner places), each value the account types in order of preference, e.g.
+        ``bonds = ["traditional", "roth", "taxable"]``.  Whether it is well formed."""
+        path: tuple[str, ...] = ("policy", "location")
+        types = [t.value for t in AccountType]
+        if not isinstance(value, dict):
+            self.problem(path, f"location must be a table of asset classes, got {_show(value)}",
+                         'write [policy.location] with lines such as bonds = ["traditional", '
+                         '"roth", "taxable"]')
+            return False
+        classes = self.leaf_classes
+        ok = True
+        for name, order in value.items():
+            where = (*path, name)
+            if classes is not None and name not in classes:
+                inner = (f"; '{name}' groups other classes, name those instead"
+                         if name in self.inner_classes else did_you_mean(name, classes))
+                self.problem(where, f"unknown asset class '{name}' in [policy.location]{inner}",
+                             f"use one of the classes of [targets]: {', '.join(classes)}")
+                ok = False
+            if not isinstance(order, list) or not all(isinstance(t, str) for t in order):
+                self.problem(where, f"{name} must be a list of account types, got {_show(order)}",
+                             f'write e.g. {name} = ["traditional", "roth", "taxable"]; account '
+                             f"types: {', '.join(types)}")
+                ok = False
+                continue
+            for kind in order:
+                if kind not in types:
+                    self.problem(where, f"unknown account type '{kind}' in [policy.location] "
+                                 f"{name}{did_you_mean(kind, types)}",
+                                 f"use account types from: {', '.join(types)}")
+                    ok = False
+            repeated = sorted({k for k in order if order.count(k) > 1})
+            if repeated:
+                self.problem(where, f"{name} names {', '.join(repeated)} more than once",
+                             "give each account type once, first choice first")
+                ok = False
+        return ok
 
 
 def _weight_of(value: object) -> Decimal | None:

@@ -28,6 +28,7 @@ from lotwise.model.prices import PriceTable
 from lotwise.plan.options import TradingCosts
 from lotwise.plan.taxes import tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
+from lotwise.report.words import counted
 from lotwise.tax.federal import TaxPosition, compute
 from lotwise.tax.marginal import zero_rate_room
 
@@ -90,8 +91,8 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
         federal = after.income_tax - base.income_tax
         other = (after.total - base.total) - federal
         text = (f"{unit}: {room:,.2f} of long-term gain fits in the 0 % bracket; "
-                f"realizing {gain:,.2f} ({len(chosen)} lot(s), sold and bought back at once — "
-                f"gains have no wash-sale rule) raises the basis by as much for "
+                f"realizing {gain:,.2f} ({counted(len(chosen), 'lot')}, sold and bought back "
+                f"at once — gains have no wash-sale rule) raises the basis by as much for "
                 f"{federal:,.2f} of federal income tax")
         text += f" and {other:,.2f} of state tax and NIIT" if other else ""
         text += f"; trading costs {trading:,.2f}."

@@ -31,6 +31,7 @@ from lotwise.model.prices import PriceTable
 from lotwise.plan.taxes import evaluate, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
 from lotwise.regimes.base import US
+from lotwise.report.words import counted
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def plan_gift(household: Household, book: Book, prices: PriceTable, as_of: date,
     rebuys: dict[tuple[str, str], Decimal] = {}
     for acct_id, symbol, sale in given:
         rebuys[(acct_id, symbol)] = rebuys.get((acct_id, symbol), ZERO) + sale.quantity
-    text = (f"Give {len(given)} lot(s) worth {value:,.2f} in kind: their {gain:,.2f} of "
+    text = (f"Give {counted(len(given), 'lot')} worth {value:,.2f} in kind: their {gain:,.2f} of "
             f"long-term gain is never taxed (a sale would have cost {taxes:,.2f}), and the gift "
             f"is deductible at fair market value (IRC §170(e), up to 30 % of AGI). Buy the same "
             f"shares back with the cash you would have given: the allocation is restored and "

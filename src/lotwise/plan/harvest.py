@@ -54,7 +54,8 @@ from lotwise.plan.options import TradingCosts, policy_number
 from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
 from lotwise.regimes.base import US, owner_regimes
-from lotwise.report.words import words
+from lotwise.report.values import shares
+from lotwise.report.words import counted, words
 
 PROPOSED = "proposed"
 BELOW_THRESHOLD = "below_threshold"
@@ -100,7 +101,8 @@ class HarvestSettings:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A purchase that would turn the harvest into a wash sale, and what to change."""
+    """A purchase that would bring the harvest under the owner's loss rule (a US wash sale,
+    a Canadian superficial loss, a UK 30-day match), and what to change."""
 
     acquisition: Acquisition
     fix: str
@@ -408,16 +410,26 @@ def _resolve_overlaps(guard: WashGuard, candidates: list[_Candidate]) -> list[_C
     return ranked
 
 
+def _what_is_sold(p: HarvestProposal, n_lots: int) -> str:
+    """``2 lots`` (US); a Canadian's whole ACB pool (ITA s.47) or a UK section 104 holding
+    (TCGA s.104), which are one pool of shares at their average cost, not lots."""
+    if p.regime == "CA":
+        return f"the ACB pool of {shares(p.quantity)} shares"
+    if p.regime == "UK":
+        return f"the section 104 holding of {shares(p.quantity)} shares"
+    return counted(n_lots, "lot")
+
+
 def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
     status = p.status
     split = (f" ({p.short_loss:,.2f} short-term, {p.long_loss:,.2f} long-term)" if p.terms
              else "")
-    head = (f"{p.symbol} in {p.account}: {n_lots} lot(s) at a loss of "
+    head = (f"{p.symbol} in {p.account}: {_what_is_sold(p, n_lots)} at a loss of "
             f"{p.loss:,.2f}{split} on {p.value:,.2f}.")
     arithmetic = (f" Tax saved this year {p.tax_saved:,.2f}, carried forward worth "
                   f"{p.carry_value:,.2f}; costs: trading {p.trading_costs:,.2f} and the future "
-                  f"tax on the lower basis {p.deferred_tax:,.2f} (discounted by "
-                  f"{settings.deferral_discount}); net {p.net_value:,.2f}.")
+                  f"tax on the lower {words(p.regime).cost} {p.deferred_tax:,.2f} (discounted "
+                  f"by {settings.deferral_discount}); net {p.net_value:,.2f}.")
     if status == BELOW_THRESHOLD:
         return head + (f" Below the thresholds ({settings.min_loss:,.0f} and "
                        f"{settings.min_pct * 100:.0f} %).")

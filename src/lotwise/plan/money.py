@@ -136,6 +136,8 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
         else replace(lot, basis=lot.basis * r)
         for lot in book.lots
     )
+    firsts = {symbol: days[0] for symbol in household.securities
+              if (days := prices.dates(symbol))}
     if lots_only:
         in_base = replace(book, lots=lots)
     else:
@@ -144,4 +146,5 @@ def in_base_currency(household: Household, book: Book, prices: PriceTable,
         in_base = replace(book, lots=lots, cash=cash,
                           cash_currencies={account: base for account in household.accounts})
     del rates[base]
-    return BaseView(base, in_base, PriceTable(converted_prices), True, rates)
+    return BaseView(base, in_base, PriceTable(converted_prices, prices.origin, firsts), True,
+                    rates)

@@ -28,6 +28,7 @@ from lotwise.regimes.base import CA, UK, owner_regimes
 from lotwise.regimes.ca import CaYear, ca_years
 from lotwise.regimes.rounding import sa108_line, schedule_3_line
 from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
+from lotwise.report.lost import LostLoss, ca_lost_for_good
 from lotwise.report.values import shares as shares_text
 from lotwise.withholding import ForeignTax
 
@@ -101,13 +102,14 @@ def ca_tax_view(
         if code != CA:
             continue
         row = ca_years(book, household, owner, year)[-1]
+        lost = ca_lost_for_good(household, row.superficial)
         renderables.append(_lines(f"{owner}: capital gains {year} (Canada, CAD) as of "
-                                  f"{as_of.isoformat()}", _ca_rows(row)))
-        data.append(_ca_json(row))
+                                  f"{as_of.isoformat()}", _ca_rows(row, lost)))
+        data.append(_ca_json(row) | {"lost_for_good_by": [x.to_json() for x in lost]})
     return renderables, data
 
 
-def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
+def _ca_rows(row: CaYear, lost: list[LostLoss]) -> list[tuple[str, str, str]]:
     """Schedule 3 from line 13199 down to line 13200, then the year: each step a line, so
     that the proceeds (gifts of listed securities included, at fair market value) add up to
     the gain or loss reported (their gain deemed nil, on Form T1170).  Every amount is the
@@ -125,8 +127,10 @@ def _ca_rows(row: CaYear) -> list[tuple[str, str, str]]:
     if row.denied:
         rows.append(("s.40(2)(g)(i)", "plus superficial losses denied (those losses are nil)",
                      _show(row.denied)))
-        rows.append(("", "  of which lost for good (registered plans)",
+        rows.append(("", "  of which lost for good" + ("" if row.lost_for_good else
+                                                          " (none: all added to the ACB)"),
                      _show(row.lost_for_good)))
+        rows += [("s.53(1)(f)", f"    {x.describe()}", _show(money(x.amount))) for x in lost]
     if row.exempt_gain:
         if row.gift_taxable_gain:  # a gift before 2 May 2006: included at 1/4
             rows.append(("T1170", "less the gain on gifts of listed securities to a "

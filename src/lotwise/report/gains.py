@@ -31,7 +31,16 @@ to line 12700 (:func:`lotwise.regimes.ca.ca_years`, ``gift_taxable_gain``).
 United Kingdom (:func:`sa108_rows`): the disposals of a tax year (6 April to 5 April,
 named by the year it starts) in pounds sterling, one per person, share and day, with the
 shares matched by each rule (same day, 30 days, section 104) — the figures behind the
-SA108 boxes "disposal proceeds", "allowable costs" and "gains / losses".
+SA108 boxes "disposal proceeds", "allowable costs" and "gains / losses"; ``matching`` names
+the rule (or rules, with their shares) each line's shares were matched by, as the HS284
+computation shows them: ``same day`` (TCGA s.105(1)), ``30 days`` (s.106A(5)) and
+``section 104`` (s.104).
+
+CSV (:func:`gains_csvs`, ``lotwise gains --csv F``): one file per regime of the household's
+owners, each in its own layout and currency — Form 8949 (USD), Schedule 3 (CAD), SA108
+(GBP).  A household whose owners share one regime gets ``F`` itself; otherwise each file is
+``F`` with the regime before the extension (:func:`csv_path_for`): ``gains-us.csv``,
+``gains-ca.csv``, ``gains-uk.csv``.
 
 Canadian and UK lines are rounded by :mod:`lotwise.regimes.rounding`, the rule the year's
 computation (``lotwise tax``, the planner) adds them by, so the two agree to the penny.
@@ -41,7 +50,9 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from lotwise.ledger.book import Book
 from lotwise.model.lots import Disposal, Term
@@ -223,8 +234,23 @@ SA108_COLUMNS = (
     "same_day",
     "thirty_day",
     "s104",
+    "matching",
     "kind",
 )
+SA108_CSV_COLUMNS = (*SA108_COLUMNS, "currency")
+SCHEDULE_3_CSV_COLUMNS = (*SCHEDULE_3_COLUMNS, "currency")
+
+# The matching rules as HS284 names them (TCGA 1992 s.105(1), s.106A(5), s.104).
+RULE_WORDS = {"same_day": "same day", "thirty_day": "30 days", "s104": "section 104"}
+
+
+def matching(by_rule: dict[str, Decimal]) -> str:
+    """``section 104`` when one rule matched every share; ``same day 10; section 104 90``
+    when several did."""
+    used = [(rule, qty) for rule, qty in by_rule.items() if qty]
+    if len(used) == 1:
+        return RULE_WORDS[used[0][0]]
+    return "; ".join(f"{RULE_WORDS[rule]} {shares(qty)}" for rule, qty in used)
 
 
 def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
@@ -265,6 +291,7 @@ def sa108_rows(book: Book, tax_year: int) -> list[dict[str, object]]:
             "same_day": shares(by_rule["same_day"]),
             "thirty_day": shares(by_rule["thirty_day"]),
             "s104": shares(by_rule["s104"]),
+            "matching": matching(by_rule),
             "kind": "offshore_income_gain" if d.is_offshore_income_gain else d.kind,
         })
     rows.sort(key=lambda r: (str(r["owner"]), str(r["date"]), str(r["description"])))
@@ -305,3 +332,41 @@ def to_csv_rows(rows: list[dict[str, object]], columns: tuple[str, ...]) -> str:
     for row in rows:
         writer.writerow({key: row[key] for key in columns})
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- CSV files
+
+@dataclass(frozen=True, slots=True)
+class GainsCsv:
+    """One regime's lines of a year as a CSV file's text."""
+
+    regime: str  # US, CA or UK
+    layout: str  # what the lines are, for the message that says where they went
+    text: str
+    lines: int
+
+
+def gains_csvs(book: Book, year: int, regimes: set[str]) -> list[GainsCsv]:
+    """The CSV of each regime in ``regimes`` (those of the household's owners), US first:
+    Form 8949 lines, Schedule 3 lines in CAD, SA108 disposals in GBP with their matching."""
+    out: list[GainsCsv] = []
+    if "US" in regimes:
+        rows = gain_rows(book, year)
+        out.append(GainsCsv("US", "Form 8949, USD", to_csv(rows), len(rows)))
+    if "CA" in regimes:
+        rows = [r | {"currency": "CAD"} for r in schedule_3_rows(book, year)]
+        out.append(GainsCsv("CA", "Schedule 3, CAD", to_csv_rows(rows, SCHEDULE_3_CSV_COLUMNS),
+                            len(rows)))
+    if "UK" in regimes:
+        rows = [r | {"currency": "GBP"} for r in sa108_rows(book, year)]
+        out.append(GainsCsv("UK", "SA108, GBP", to_csv_rows(rows, SA108_CSV_COLUMNS),
+                            len(rows)))
+    return out
+
+
+def csv_path_for(path: Path, regime: str, several: bool) -> Path:
+    """Where regime ``regime``'s CSV goes: ``path`` when the household has one regime,
+    else ``path`` with the regime before its extension (``gains.csv`` -> ``gains-ca.csv``)."""
+    if not several:
+        return path
+    return path.with_name(f"{path.stem}-{regime.lower()}{path.suffix or '.csv'}")

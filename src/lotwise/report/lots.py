@@ -1,10 +1,12 @@
 """Open lots with adjusted basis, unrealized gain, term and days until long-term.
 
 Each row names the ``regime`` of the account's owner.  A US lot has a term and the days
-until it turns long-term; a Canadian ACB pool or a UK section 104 holding has neither (its
-``term`` is ``pool``), and its ``wash_adjustment`` holds what the loss rule added to its
-cost: superficial losses added to the ACB in Canada (ITA s.53(1)(f)), always zero in the UK,
-where the 30-day rule re-matches the sale instead of adjusting the shares kept."""
+until it turns long-term, and ``wash_adjustment`` holds the wash-sale losses added to its
+basis (IRC §1091(d)).  A Canadian ACB pool or a UK section 104 holding has neither term (its
+``term`` is ``pool``) nor wash sales: a Canadian pool's ``superficial_loss_adjustment`` holds
+the superficial losses added to its ACB (ITA s.53(1)(f)); a UK holding has no such column,
+as the 30-day rule re-matches the sale instead of adjusting the shares kept (TCGA s.106A).
+``basis`` and ``basis_per_share`` are the ACB (Canada) or the allowable cost (UK)."""
 
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def lot_rows(book: Book, prices: PriceTable | None, as_of: date) -> list[dict[st
                 "holding_start": lot.holding_start.isoformat(),
                 "basis": cents(lot.basis),
                 "basis_per_share": cents(lot.basis / lot.quantity),
-                "wash_adjustment": cents(lot.wash_adjustment),
+                **_adjustment(regime, lot.wash_adjustment),
                 "price": cents(price) if price is not None else None,
                 "value": cents(value) if value is not None else None,
                 "unrealized": cents(value - lot.basis) if value is not None else None,
@@ -52,3 +54,12 @@ def lot_rows(book: Book, prices: PriceTable | None, as_of: date) -> list[dict[st
             }
         )
     return rows
+
+
+def _adjustment(regime: str, amount: Decimal) -> dict[str, str]:
+    """What the owner's loss rule added to the cost, under the rule's own name."""
+    if regime == "CA":
+        return {"superficial_loss_adjustment": cents(amount)}
+    if regime == "UK":
+        return {}
+    return {"wash_adjustment": cents(amount)}

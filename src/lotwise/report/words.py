@@ -108,3 +108,9 @@ def in_order(regimes: Iterable[str]) -> list[str]:
     """The regimes given, US first, then Canada, then the UK."""
     present = set(regimes)
     return [code for code in _WORDS if code in present]
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 disposal``, ``2 disposals``, ``1 lot``, ``3 proposals``; ``plural`` for the words
+    that do not just add an s."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"

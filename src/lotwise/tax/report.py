@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from lotwise.ledger.uk import uk_tax_year
 from lotwise.model.household import Household
 from lotwise.model.numbers import money
 from lotwise.regimes.base import CA, UK, US, owner_regimes, sub_household
 from lotwise.regimes.report import ca_tax_view, uk_tax_view
+from lotwise.report.lost import LostLoss, us_lost_for_good
 from lotwise.tax.foreign_credit import ForeignTaxCredit, credit_json, foreign_tax_credits
 from lotwise.tax.marginal import marginal_rates, zero_rate_room
 from lotwise.tax.profile import parse_tax_profile
@@ -135,6 +137,12 @@ def _render_us(
             _pct(rates.long_loss),
         )
         renderables.append(breakdown.to_rich(title=f"{unit.key}: tax computation {year}"))
+        lost = us_lost_for_good(household, (
+            w for w in book.wash_sales
+            if w.sold.year == year and w.sold <= as_of
+            and household.accounts[w.account].owner in unit.members))
+        if lost:
+            renderables.append(_lost_table(unit.key, year, lost))
         notes = []
         if row.profile_year != year:
             notes.append(f"no profile for {year}: the amounts of {row.profile_year} are used")
@@ -159,6 +167,8 @@ def _render_us(
                 },
                 "marginal": rates.to_json(),
                 "zero_rate_room": _m(room),
+                "wash_sales_lost_for_good": _m(sum((x.amount for x in lost), Decimal(0))),
+                "lost_for_good_by": [x.to_json() for x in lost],
                 "breakdown": breakdown.to_json(),
                 "foreign_tax_credit": (credit_json(credits[unit.key])
                                        if unit.key in credits else None),
@@ -190,4 +200,17 @@ def _foreign_table(credit: ForeignTaxCredit) -> Table:
                   f"{money(credit.reclaimable):,}", f"{money(credit.lost):,}",
                   style="bold")
     table.caption = credit.how_to_claim
+    return table
+
+
+def _lost_table(unit: str, year: int, lost: list[LostLoss]) -> Table:
+    """The unit's wash-sale losses lost for good in ``year``, each with its reason."""
+    table = Table(title=Text(f"{unit}: wash-sale losses lost for good in {year} "
+                             f"({lost[0].authority})"), title_justify="left",
+                  header_style="bold")
+    for name in ("Sold", "Account", "Symbol", "Why", "Lost"):
+        table.add_column(name, justify="right" if name == "Lost" else "left")
+    for x in lost:
+        table.add_row(x.sold.isoformat(), Text(x.account), Text(x.symbol), Text(x.why),
+                      f"{money(x.amount):,}")
     return table

@@ -63,6 +63,44 @@ def test_uk_harvest_replaces_with_another_security_even_of_the_same_index() -> N
     assert "short-term" not in proposal.explanation
 
 
+def with_reporting_status(**status: bool):  # type: ignore[no-untyped-def]
+    return replace(UK, securities={
+        symbol: replace(sec, uk_reporting_fund=status.get(symbol, sec.uk_reporting_fund))
+        for symbol, sec in UK.securities.items()})
+
+
+def test_a_uk_harvest_never_swaps_into_a_fund_without_reporting_status() -> None:
+    # SI 2009/3001 regs. 17, 18: CSPX's later gains would be offshore income gains, taxed as
+    # income; VUSA's stay capital gains, so CSPX is no replacement in the GIA.
+    hh = with_reporting_status(VUSA=True, CSPX=False)
+    txns = journal(UK_JOURNAL)
+    (proposal,) = scan(hh, txns, replay(hh, txns, as_of=TODAY), UK_PRICES, TODAY)
+    assert proposal.replacement == "ISF" and proposal.not_offered == ("CSPX",)
+    assert not proposal.only_those
+    assert "Replace with ISF" in proposal.explanation
+    assert ("CSPX is not offered: without UK reporting status its gains would be offshore "
+            "income gains") in proposal.explanation
+    # a fund that has no reporting status itself may be replaced by another such fund
+    both = with_reporting_status(VUSA=False, CSPX=False)
+    (proposal,) = scan(both, txns, replay(both, txns, as_of=TODAY), UK_PRICES, TODAY)
+    assert proposal.replacement == "CSPX" and proposal.not_offered == ()
+    # with ISF gone, CSPX is the only other security of the class
+    alone = replace(hh, securities={s: v for s, v in hh.securities.items() if s != "ISF"})
+    txns = journal(UK_JOURNAL.replace("2026-01-05 gia buy ISF 1000 @10\n", "").replace(
+        "    2026-06-01 gia sell ISF 1000 @19\n", ""))
+    (proposal,) = scan(alone, txns, replay(alone, txns, as_of=TODAY), UK_PRICES, TODAY)
+    assert proposal.replacement is None and proposal.only_those
+    assert ("CSPX, the other security of its class, is not offered") in proposal.explanation
+
+
+def test_the_uk_examples_harvest_json_names_the_funds_not_offered() -> None:
+    result = runner.invoke(app, ["harvest", *files("uk"), "--as-of", "2025-04-21", "--all",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    (vusa,) = [p for p in json.loads(result.stdout)["proposals"] if p["symbol"] == "VUSA"]
+    assert vusa["not_offered"] == ["VTI"] and vusa["replacement"] is None
+
+
 def test_uk_plan_after_a_loss_sale_buys_back_in_the_isa_not_the_gia() -> None:
     txns = journal(UK_JOURNAL + "\n    2026-11-10 gia sell VUSA 100 @80")
     book = replay(UK, txns, as_of=TODAY)

@@ -53,7 +53,7 @@ from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts, policy_number
 from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
-from lotwise.regimes.base import US, owner_regimes
+from lotwise.regimes.base import UK, US, owner_regimes
 from lotwise.report.values import shares
 from lotwise.report.words import counted, words
 
@@ -140,6 +140,8 @@ class HarvestProposal:
     terms: bool = True  # the owner's regime has short and long terms (the US)
     regime: str = US  # the owner's regime, for the words of the explanation
     factor: Decimal = Decimal(1)  # base-currency units per unit of the owner's tax currency
+    not_offered: tuple[str, ...] = ()  # same-class funds without UK reporting status
+    only_those: bool = False  # ``not_offered`` are the only other securities of the class
 
     @property
     def lots(self) -> tuple[LotSale, ...]:
@@ -183,8 +185,9 @@ class _Substitutes:
             except MissingPriceError:
                 continue
             self.priced.add(symbol)
-        self.by_class: dict[tuple[str, str], list[str]] = {}
+        self.by_class: dict[tuple[str, str, bool], list[str]] = {}
         self.group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
+        self.regimes = owner_regimes(household)
 
     def options(self, symbol: str, account_id: str, guard: WashGuard) -> list[str]:
         """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, not
@@ -193,20 +196,42 @@ class _Substitutes:
         re-price a recent loss."""
         household = self.household
         security = household.securities[symbol]
-        key = (account_id, security.asset_class)
+        account = household.accounts[account_id]
+        # A UK resident's gain on a fund without reporting status is an offshore income gain,
+        # taxed as income (SI 2009/3001 regs. 17, 18): within CGT, a harvest never swaps
+        # into one from a fund whose gains stay capital gains.
+        avoid_offshore = (self.regimes[account.owner] == UK and account.type.is_taxable
+                          and security.uk_reporting_fund is not False)
+        key = (account_id, security.asset_class, avoid_offshore)
         pool = self.by_class.get(key)
         if pool is None:
-            account = household.accounts[account_id]
             pool = self.by_class[key] = [
                 s for s, sec in household.securities.items()
                 if sec.asset_class == security.asset_class and s in self.priced
                 and account.may_buy(s)
+                and not (avoid_offshore and sec.uk_reporting_fund is False)
             ]
         preferred = [s for s in self.settings.replacements.get(symbol, ()) if s in pool]
         sold = guard.sell_key(account_id, symbol)
         return [other for other in preferred + [s for s in pool if s not in preferred]
                 if sold not in guard.buy_keys(account_id, other)
                 and not guard.buy_blockers(account_id, other)]
+
+
+def _not_offered(household: Household, substitutes: _Substitutes, account_id: str,
+                 symbol: str) -> tuple[tuple[str, ...], bool]:
+    """The securities of ``symbol``'s class that a UK resident's GIA could buy but is not
+    offered, because they have no UK reporting status (see :meth:`_Substitutes.options`),
+    and whether they are the class's only other securities."""
+    asset_class = household.securities[symbol].asset_class
+    offered = substitutes.by_class.get((account_id, asset_class, True))
+    if offered is None:
+        return (), False
+    account = household.accounts[account_id]
+    symbols = tuple(s for s, sec in household.securities.items()
+                    if sec.asset_class == asset_class and sec.uk_reporting_fund is False
+                    and s in substitutes.priced and account.may_buy(s))
+    return symbols, all(s == symbol for s in offered)
 
 
 def _fix(acq: Acquisition, replacement: str | None) -> str:
@@ -330,6 +355,8 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             tax_saved, carry_value, trading, deferred, options, conflicts, status,
             within_band=not options))
     buy_back = as_of + WINDOW + timedelta(days=1)
+    offshore = {(c.account, c.symbol): _not_offered(household, substitutes, c.account, c.symbol)
+                for c in candidates}
     out = [
         HarvestProposal(
             account=c.account, symbol=c.symbol, unit=c.unit, held=c.held, quantity=c.quantity,
@@ -341,6 +368,8 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             long_from=us_long_from if terms[c.account] else date.max, keep=keep,
             terms=terms[c.account], factor=factors[c.account],
             regime=regimes[household.accounts[c.account].owner],
+            not_offered=offshore[c.account, c.symbol][0],
+            only_those=offshore[c.account, c.symbol][1],
         )
         for c in _resolve_overlaps(guard, candidates)
     ]
@@ -435,17 +464,36 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
                        f"{settings.min_pct * 100:.0f} %).")
     if status == BLOCKED:
         return head + " Blocked: " + "; ".join(c.describe() for c in p.conflicts) + "."
+    offshore = _offshore_note(p.not_offered, only=p.only_those)
     if status == NO_REPLACEMENT:
-        return head + arithmetic + f" No replacement: {words(p.regime).no_replacement}."
+        if p.not_offered and p.only_those:
+            return head + arithmetic + offshore
+        return (head + arithmetic + f" No replacement: {words(p.regime).no_replacement}."
+                + offshore)
     if status == NOT_WORTH_IT:
         return head + arithmetic + " Not worth it."
     if p.replacement is None:
         return head + arithmetic + (f" No security of its class to replace it with, and the "
                                     f"class stays inside its band without it: the proceeds go "
                                     f"to the underweight classes; {p.symbol} may be bought "
-                                    f"back from {p.buy_back_from}.")
+                                    f"back from {p.buy_back_from}." + offshore)
     return head + arithmetic + (f" Replace with {p.replacement}; {p.symbol} may be bought back "
-                                f"from {p.buy_back_from}.")
+                                f"from {p.buy_back_from}." + offshore)
+
+
+def _offshore_note(symbols: tuple[str, ...], *, only: bool) -> str:
+    """Why funds without UK reporting status are not offered as replacements; ``only`` when
+    they were the class's only other securities."""
+    if not symbols:
+        return ""
+    several = len(symbols) > 1
+    names = ", ".join(symbols)
+    if only:
+        names += (", the other securities of its class," if several
+                  else ", the other security of its class,")
+    return (f" {names} {'are' if several else 'is'} not offered: without UK reporting status "
+            f"{'their' if several else 'its'} gains would be offshore income gains, taxed as "
+            "income (SI 2009/3001 regs. 17, 18).")
 
 
 def combined_tax_saved(

@@ -62,7 +62,8 @@ def describe_position(position: Position) -> str:
     if isinstance(position, CaPosition):
         return f"{position.year} tax on taxable capital gains (CAD)"
     if isinstance(position, UkPosition):
-        return f"{position.params.label} capital gains tax (GBP)"
+        return (f"{position.params.label} capital gains tax and income tax on offshore funds "
+                "(GBP)")
     return f"{position.year} federal + state on capital items (USD)"
 
 

@@ -374,6 +374,7 @@ class UkYear:
     # the income tax on them, stacked on taxable_income (lotwise.regimes.uk_income); its
     # taxable income is what decided the basic rate band left for the gains (TCGA s.1I)
     income: IncomeTax | None = None
+    bond_funds: frozenset[str] = frozenset()  # ERI of these is interest (ITTOIA s.378A)
 
     @property
     def income_tax(self) -> Decimal:
@@ -511,6 +512,8 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
                 foreign_tax=tuple(f for f in foreign if f.tax_year == year),
                 offshore_income_gains=oigs, excess_reportable_income=excess,
                 income=charged,
+                bond_funds=frozenset(s for s, sec in household.securities.items()
+                                           if sec.uk_bond_fund),
             )
         )
         carried = result.carried_forward

@@ -181,7 +181,7 @@ def _net_income(taxable: Decimal, p: IncomeTaxParams) -> Decimal:
     pa, limit = p.personal_allowance, p.personal_allowance_income_limit
     if taxable + pa <= limit:
         return taxable + pa
-    if taxable < limit + pa:  # inside the withdrawal: T = N - (pa - (N - limit) / 2)
+    if taxable < limit + TWO * pa:  # in the withdrawal: T = N - (pa - (N - limit) / 2)
         return ((taxable + pa + limit / TWO) * TWO / 3).quantize(PENNY, ROUND_HALF_UP)
     return taxable
 

@@ -382,3 +382,18 @@ def test_uk_reporting_fund_is_true_or_false() -> None:
     )
     assert problem.field == "securities.VTI.uk_reporting_fund"
     assert problem.fix == "write uk_reporting_fund = true or uk_reporting_fund = false"
+
+
+def test_uk_bond_fund_is_true_or_false_and_defaults_to_false() -> None:
+    # ITTOIA 2005 s.378A: a fund more than 60 % in interest-bearing assets pays interest
+    household = parse_household(
+        MINIMAL.replace('asset_class = "stocks"',
+                        'asset_class = "stocks"\nuk_reporting_fund = true\nuk_bond_fund = true'),
+        "h.toml")
+    assert household.securities["VTI"].uk_bond_fund is True
+    assert parse_household(MINIMAL, "h.toml").securities["VTI"].uk_bond_fund is False
+    problem = only_problem(
+        MINIMAL.replace('asset_class = "stocks"', 'asset_class = "stocks"\nuk_bond_fund = "yes"')
+    )
+    assert problem.field == "securities.VTI.uk_bond_fund"
+    assert problem.fix == "write uk_bond_fund = true or uk_bond_fund = false"

@@ -35,6 +35,10 @@ Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
   reporting fund's excess reportable income held within CGT is income of the tax year of
   its fund distribution date (reg. 94(3)), listed apart too; the ledger adds it to the
   cost of the holding (reg. 99).
+* The order of the year: the income tax on those items first, stacked on the owner's
+  taxable income (ITA 2007 s.23; :mod:`lotwise.regimes.uk_income`), then the gains over the
+  basic rate band the whole taxable income leaves (TCGA s.1I).  :attr:`UkYear.total_tax` is
+  the capital gains tax plus that income tax.
 
 Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
 £5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no

@@ -437,3 +437,18 @@ def test_a_location_that_is_not_a_table_or_repeats_a_type_is_an_error() -> None:
     assert "location must be a table" in problem.message
     problem = only_problem(NESTED + '\n[policy.location]\nbonds = ["roth", "roth"]\n')
     assert "names roth more than once" in problem.message
+
+
+def test_uk_bond_fund_is_true_or_false_and_defaults_to_false() -> None:
+    # ITTOIA 2005 s.378A: a fund more than 60 % in interest-bearing assets pays interest
+    household = parse_household(
+        MINIMAL.replace('asset_class = "stocks"',
+                        'asset_class = "stocks"\nuk_reporting_fund = true\nuk_bond_fund = true'),
+        "h.toml")
+    assert household.securities["VTI"].uk_bond_fund is True
+    assert parse_household(MINIMAL, "h.toml").securities["VTI"].uk_bond_fund is False
+    problem = only_problem(
+        MINIMAL.replace('asset_class = "stocks"', 'asset_class = "stocks"\nuk_bond_fund = "yes"')
+    )
+    assert problem.field == "securities.VTI.uk_bond_fund"
+    assert problem.fix == "write uk_bond_fund = true or uk_bond_fund = false"

@@ -15,7 +15,7 @@ from lotwise.cli import app
 from lotwise.cli import commands as _commands  # noqa: F401  (registers the commands)
 from lotwise.errors import InputError
 from lotwise.ledger import replay
-from lotwise.model import Price, ScheduledPurchase, TargetAllocation
+from lotwise.model import Household, Price, ScheduledPurchase, TargetAllocation
 from lotwise.model.prices import PriceTable
 from lotwise.plan import CashFlow, PlanOptions, make_plan
 from lotwise.plan.calendar import harvest_calendar
@@ -24,6 +24,7 @@ from lotwise.plan.money import in_base_currency
 from lotwise.plan.taxes import tax_positions, total_tax
 from lotwise.plan.verify import plan_transactions
 from lotwise.plan.withholding_cost import lost_withholding
+from lotwise.regimes.uk import uk_years
 
 from ..regimes.households import D, household, journal
 from ..regimes.test_examples import files
@@ -153,7 +154,8 @@ def test_the_uk_example_plans_in_gbp_with_pooled_sales() -> None:
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     assert plan["verification"]["ok"]
-    assert {t["tax"] for t in plan["tax"]} == {"2026-27 capital gains tax (GBP)"}
+    assert {t["tax"] for t in plan["tax"]} == {
+        "2026-27 capital gains tax and income tax on offshore funds (GBP)"}
     gia_sales = [t for t in plan["trades"] if t["action"] == "sell"
                  and t["account"].endswith("_gia")]
     assert gia_sales and all(lot["term"] == "pool" for t in gia_sales for lot in t["lots"])
@@ -353,3 +355,62 @@ def test_uk_plan_after_a_gift_to_a_spouse_does_not_buy_it_back_in_the_givers_gia
                      PlanOptions(rebalance_to="target"))
     assert ("u_gia", "VWRL") in {(t.account, t.symbol) for t in free.trades
                                  if t.action == "buy"}
+
+
+def _offshore(symbols: dict[str, bool]) -> Household:
+    hh = household({"olivia": "UK"}, {"gia": ("olivia", "gia"), "isa": ("olivia", "isa")},
+                   securities=dict.fromkeys(symbols))
+    securities = {s: replace(hh.securities[s], uk_reporting_fund=flag)
+                  for s, flag in symbols.items()}
+    return replace(hh, securities=securities, tax={"uk": {"olivia": {"taxable_income": 52000}}})
+
+
+OFFSHORE_PRICES = PriceTable([Price(TODAY, "RPT", D(150)), Price(TODAY, "NRF", D(150))])
+
+
+def test_uk_plan_sells_the_reporting_fund_not_the_one_whose_gain_is_income() -> None:
+    # Both funds were bought at 100 and are at 150: the same gain per pound.  A
+    # £6,000 withdrawal must sell £6,000 of one of them: of the reporting fund it is a capital
+    # gain of £2,000, inside the £3,000 exempt amount; of the fund without reporting status
+    # an offshore income gain charged at 40 % (SI 2009/3001 reg. 18), £800.
+    hh = _offshore({"RPT": True, "NRF": False})
+    txns = journal("""
+        2026-05-01 gia deposit amount=20000
+        2026-05-01 gia buy RPT 100 @100
+        2026-05-01 gia buy NRF 100 @100
+    """)
+    book = replay(hh, txns, as_of=TODAY)
+    plan = make_plan(hh, txns, book, OFFSHORE_PRICES, TODAY,
+                     PlanOptions(flows=(CashFlow("gia", D(-6000)),)))
+    assert plan.verification.ok, plan.verification.problems
+    sold = {t.symbol for t in plan.trades if t.action == "sell"}
+    assert sold == {"RPT"}
+    (tax,) = plan.taxes
+    assert tax.before == tax.after == 0
+    assert tax.realized_income == 0
+
+
+def test_uk_plan_prices_an_offshore_income_gain_and_verify_agrees_with_the_replay() -> None:
+    # Only the fund without reporting status to sell: the £6,000 withdrawal realizes an
+    # offshore income gain of £2,000 less the spread, charged at 40 %, which the plan's tax
+    # shows and the replayed book's `lotwise tax` computation gives to the cent.
+    hh = _offshore({"NRF": False})
+    txns = journal("""
+        2026-05-01 gia deposit amount=10000
+        2026-05-01 gia buy NRF 100 @100
+    """)
+    book = replay(hh, txns, as_of=TODAY)
+    plan = make_plan(hh, txns, book, OFFSHORE_PRICES, TODAY,
+                     PlanOptions(flows=(CashFlow("gia", D(-6000)),)))
+    assert plan.verification.ok, plan.verification.problems
+    (tax,) = plan.taxes
+    assert tax.realized_income > D(1900) and tax.realized_long == 0
+    # the tax after is the replayed book's, each disposal rounded to the penny
+    assert abs(tax.after - tax.before - tax.realized_income * D("0.4")) <= D("0.01")
+    replayed = replayed_tax(hh, txns, plan)["olivia"]
+    assert abs(replayed - tax.after) <= D("0.01")
+    after_book = replay(hh, [*txns, *plan_transactions(plan.trades, plan.options, TODAY,
+                                                       1000)], as_of=TODAY)
+    (year,) = uk_years(after_book, hh, "olivia", 2026)
+    assert abs(year.total_tax - tax.after) <= D("0.01")
+    assert year.tax == 0 and year.income_tax == year.total_tax

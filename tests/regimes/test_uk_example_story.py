@@ -134,3 +134,24 @@ def test_the_vti_gain_is_an_offshore_income_gain_outside_the_sa108() -> None:
     assert (olivia["disposals"], olivia["gains"], olivia["taxable_gains"]) == (
         0, "0.00", "0.00")
     assert date.fromisoformat(sold["date"]) < date(2026, 4, 6)  # tax year 2025-26
+
+
+def test_lotwise_tax_charges_the_vti_gain_and_the_eri_to_income_tax() -> None:
+    # Olivia's taxable income is £52,000 (above the £37,700 basic rate limit): the offshore
+    # income gain is charged at the higher rate, 40 % (SI 2009/3001 reg. 18; ITA 2007 s.10);
+    # her GIA's VWRL excess reportable income of 31 December 2025 is a dividend (reg. 94(1))
+    # within the £500 dividend allowance (ITA s.13A).  The total tax is the CGT plus this.
+    olivia = tax_json(2025, "olivia")
+    gain, eri = D(olivia["offshore_income_gain"]), D(olivia["excess_reportable_income_total"])
+    income = olivia["income_tax"]
+    assert D(income["offshore_income_gains"]) == gain
+    assert D(income["dividends"]) == eri and 0 < eri <= 500
+    assert D(income["tax"]) == penny(gain * D("0.4"))
+    assert [(s["rate_name"], s["rate"]) for s in income["slices"]] == [
+        ("higher rate", "0.4"), ("dividend nil rate (ITA s.13A)", "0")]
+    assert D(income["taxable_income"]) == 52000 + gain + eri
+    assert D(olivia["total_tax"]) == D(olivia["tax"]) + D(income["tax"])
+    code, text = run("tax", "--year", "2025", *files("uk"))
+    assert code == 0, text
+    assert "Income tax on offshore income gains and excess reportable income" in text
+    assert "Total tax (capital gains tax + this income tax)" in text

@@ -26,6 +26,8 @@ A household file describes who owns what and where the household wants to be::
     uk_reporting_fund = true  # optional, UK residents: an offshore fund with (true) or
                               # without (false) UK reporting fund status; absent: not an
                               # offshore fund (docs/regimes.md section 5)
+    uk_bond_fund = false      # optional, UK residents: true for an offshore fund whose
+                              # distributions are interest (ITTOIA 2005 s.378A)
 
     [targets]
     bonds = 0.3
@@ -114,7 +116,7 @@ _TYPES_OF = {
 _SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
 _EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
 _SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency",
-                  "source_country", "dividend_yield", "uk_reporting_fund")
+                  "source_country", "dividend_yield", "uk_reporting_fund", "uk_bond_fund")
 _POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
 
 _BAD_ID_CHARS = re.compile(r"[\s,;:\"']")
@@ -844,6 +846,7 @@ class _HouseholdReader:
                 if dividend_yield is None:
                     ok = False
             reporting = self.flag(table, "uk_reporting_fund", path, None)
+            bond_fund = self.flag(table, "uk_bond_fund", path, False)
             if asset_class is None or kind is None or currency is None:
                 ok = False
                 continue
@@ -857,6 +860,7 @@ class _HouseholdReader:
                 source_country=country(source) if source else None,
                 dividend_yield=dividend_yield,
                 uk_reporting_fund=reporting,
+                uk_bond_fund=bool(bond_fund),
             )
         return securities if ok else None
 

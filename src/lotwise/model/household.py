@@ -143,7 +143,10 @@ class Security:
     ``uk_reporting_fund`` matters to UK residents only: ``False`` marks an offshore fund
     without reporting fund status, whose gains are offshore income gains taxed as income
     (SI 2009/3001 regs. 17, 18); ``True`` one with it, whose excess reportable income adds
-    to the cost of the holding (regs. 94, 99)."""
+    to the cost of the holding (regs. 94, 99).  ``uk_bond_fund`` marks an offshore fund that
+    fails the qualifying investments test (more than 60 % of its assets interest-bearing):
+    its distributions, and so its excess reportable income, are interest, not dividends
+    (ITTOIA 2005 s.378A)."""
 
     symbol: str
     asset_class: str
@@ -156,6 +159,7 @@ class Security:
     # UK: an offshore fund with (True) or without (False) reporting fund status (Offshore
     # Funds (Tax) Regulations 2009); None: not an offshore fund (shares, a UK fund)
     uk_reporting_fund: bool | None = None
+    uk_bond_fund: bool = False  # UK: distributions taxed as interest (ITTOIA 2005 s.378A)
 
     @property
     def group(self) -> str:

@@ -78,6 +78,7 @@ def plan_json(plan: Plan, plan_id: str | None = None) -> dict[str, Any]:
                 "change": cents(t.after - t.before),
                 "realized_short": cents(t.realized_short),
                 "realized_long": cents(t.realized_long),
+                "realized_income": cents(t.realized_income),
             }
             for t in plan.taxes
         ],

@@ -60,7 +60,9 @@ from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
 from lotwise.plan.taxes import (
+    NOTHING,
     Position,
+    Realized,
     describe_position,
     tax_positions,
     total_tax,
@@ -71,7 +73,7 @@ from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
 from lotwise.plan.withholding_cost import describe as describe_withholding
 from lotwise.plan.withholding_cost import dividend_sources, horizon_years, lost_withholding
-from lotwise.regimes.base import US, regime_code
+from lotwise.regimes.base import US, regime_code, regime_for
 from lotwise.report.words import account_kind
 from lotwise.report.words import words as regime_words
 from lotwise.tax.marginal import MarginalRates
@@ -96,6 +98,7 @@ class UnitTax:
     after: Decimal
     realized_short: Decimal
     realized_long: Decimal
+    realized_income: Decimal = ZERO  # gains charged as income (UK offshore income gains)
     what: str = ""  # which tax, of which year, in which currency
     factor: Decimal = Decimal(1)  # base-currency units per unit of the unit's tax currency
 
@@ -143,6 +146,7 @@ class _Lot:
     to_tax: float = 1.0  # units of the owner's tax currency per unit of the base currency
     pooled: bool = False  # an average-cost pool (Canada, UK): no lots and no holding period
     harvest: bool = False  # a loss the plan may realize on purpose (plan --harvest)
+    income: bool = False  # a gain here is charged as income (Regime.gain_is_income)
 
 
 @dataclass
@@ -190,7 +194,7 @@ def make_plan(
     base_tax = proposal.base_tax
     taxes = tuple(
         UnitTax(unit, base_tax[unit], verification.tax_after.get(unit, base_tax[unit]),
-                *verification.realized.get(unit, (ZERO, ZERO)),
+                *verification.realized.get(unit, NOTHING),
                 what=describe_position(proposal.positions[unit]),
                 factor=proposal.factors.get(unit, ONE))
         for unit in sorted(proposal.positions)
@@ -446,6 +450,11 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
                       for a, acct in household.accounts.items()}
     sheltered: dict[tuple[str, str], list[OpenLot]] = {}
     cost = float(options.costs.spread)
+    regimes = {owner: regime_for(household, owner) for owner in household.owners}
+
+    def income_gain(owner: str, symbol: str) -> bool:
+        return regimes[owner].gain_is_income(symbol)
+
     for lot in book.lots:
         account = household.accounts[lot.account]
         if not account.type.is_taxable:
@@ -488,7 +497,8 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
         out.append(_Lot(lot, price, value, gain, True, term, unit, group,
                         _class_of(household, lot.symbol, class_index),
                         account_index[lot.account], sellable, at_loss, wash_key, guarded,
-                        pooled=not holding_period[lot.account]))
+                        pooled=not holding_period[lot.account],
+                        income=income_gain(account.owner, lot.symbol)))
     for (account_id, symbol), held in sorted(sheltered.items()):
         price = prices.price_on(symbol, as_of)
         quantity = sum((lot.quantity for lot in held), ZERO)
@@ -548,6 +558,8 @@ def _rate(lot: _Lot, rates: dict[str, MarginalRates]) -> float:
     if not lot.taxable:
         return 0.0
     r = rates[lot.unit]
+    if lot.gain_per_dollar >= 0 and lot.income:
+        return float(r.income_gain)
     if lot.gain_per_dollar >= 0:
         return float(r.short_gain if lot.term is Term.SHORT else r.long_gain)
     return float(r.short_loss if lot.term is Term.SHORT else r.long_loss)
@@ -625,7 +637,7 @@ def _solve_linearised(
     """Solve, re-evaluate the marginal rates at the plan's own realized gains, solve again;
     keep the plan with the lowest exact objective."""
     best: tuple[float, Solution] | None = None
-    realized: dict[str, tuple[Decimal, Decimal]] = {}
+    realized: dict[str, Realized] = {}
     rounds = 0
     for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
         rates = {
@@ -645,27 +657,27 @@ def _solve_linearised(
     return best[1], rounds
 
 
-def _realized(lots: list[_Lot], sells: np.ndarray) -> dict[str, tuple[Decimal, Decimal]]:
+def _realized(lots: list[_Lot], sells: np.ndarray) -> dict[str, Realized]:
     out: dict[str, list[float]] = {}
     for lot, sold in zip(lots, sells, strict=True):
         if lot.taxable and sold > 0:
-            pair = out.setdefault(lot.unit, [0.0, 0.0])
-            pair[0 if lot.term is Term.SHORT else 1] += (lot.gain_per_dollar * float(sold)
-                                                         * lot.to_tax)
-    return {u: (_dec(round(s, 2)), _dec(round(g, 2)))
-            for u, (s, g) in out.items()}
+            sums = out.setdefault(lot.unit, [0.0, 0.0, 0.0])
+            slot = (2 if lot.income and lot.gain_per_dollar >= 0
+                    else 0 if lot.term is Term.SHORT else 1)
+            sums[slot] += lot.gain_per_dollar * float(sold) * lot.to_tax
+    return {u: (_dec(round(s, 2)), _dec(round(g, 2)), _dec(round(i, 2)))
+            for u, (s, g, i) in out.items()}
 
 
-def _close(a: dict[str, tuple[Decimal, Decimal]], b: dict[str, tuple[Decimal, Decimal]]) -> bool:
+def _close(a: dict[str, Realized], b: dict[str, Realized]) -> bool:
     keys = set(a) | set(b)
-    zero = (ZERO, ZERO)
     return all(
-        abs(a.get(k, zero)[i] - b.get(k, zero)[i]) <= 1 for k in keys for i in (0, 1)
+        abs(a.get(k, NOTHING)[i] - b.get(k, NOTHING)[i]) <= 1 for k in keys for i in (0, 1, 2)
     )
 
 
 def _exact_objective(model: Model, solution: Solution, positions: dict[str, Position],
-                     realized: dict[str, tuple[Decimal, Decimal]],
+                     realized: dict[str, Realized],
                      base_tax: dict[str, Decimal], factors: dict[str, Decimal]) -> float:
     after = total_tax(positions, realized)
     tax = float(sum(((after[u] - base_tax[u]) * factors.get(u, ONE) for u in after), ZERO))

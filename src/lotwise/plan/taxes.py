@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.ledger.book import Book
+from lotwise.ledger.uk import UkDisposal
 from lotwise.model.household import Household
 from lotwise.model.lots import Disposal, Term
 from lotwise.model.numbers import ZERO
@@ -34,6 +35,10 @@ from lotwise.tax.realized import carryforward_chain
 
 Position = TaxPosition | CaPosition | UkPosition
 Computed = TaxResult | CaComputed | UkComputed
+# realized gain of a tax unit: (short-term, long-term, charged as income — the UK's offshore
+# income gains, which only UK positions take)
+Realized = tuple[Decimal, Decimal, Decimal]
+NOTHING: Realized = (ZERO, ZERO, ZERO)
 
 
 def evaluate(position: Position) -> Computed:
@@ -49,7 +54,7 @@ def rates(position: Position) -> MarginalRates:
         return marginal_rates(position)
     if isinstance(position, CaPosition):
         return rates_by_difference(position, position.future(), CaPosition.compute)
-    return rates_by_difference(position, position.future(), UkPosition.compute)
+    return rates_by_difference(position, position.future(), UkPosition.compute, income=True)
 
 
 def describe_position(position: Position) -> str:
@@ -57,7 +62,8 @@ def describe_position(position: Position) -> str:
     if isinstance(position, CaPosition):
         return f"{position.year} tax on taxable capital gains (CAD)"
     if isinstance(position, UkPosition):
-        return f"{position.params.label} capital gains tax (GBP)"
+        return (f"{position.params.label} capital gains tax and income tax on offshore funds "
+                "(GBP)")
     return f"{position.year} federal + state on capital items (USD)"
 
 
@@ -104,32 +110,40 @@ def _us_positions(household: Household, regimes: Mapping[str, str], book: Book,
 
 
 def realized_by_unit(
-    household: Household, disposals: Iterable[Disposal], as_of: date
-) -> dict[str, tuple[Decimal, Decimal]]:
-    """(short, long) net gain per tax unit of the reportable disposals in each unit's tax
-    year of ``as_of``.  Canada and the UK have no holding period: their gains are long."""
+    household: Household, disposals: Iterable[Disposal], as_of: date,
+    uk_disposals: Iterable[UkDisposal] = (),
+) -> dict[str, Realized]:
+    """(short, long, income) gain per tax unit of the reportable disposals in each unit's
+    tax year of ``as_of``.  Canada and the UK have no holding period: their gains are long.
+    ``income`` are the gains charged as income: the disposals that ``uk_disposals`` (the
+    book's, :attr:`~lotwise.ledger.book.Book.uk_disposals`) shows to be offshore income gains
+    (SI 2009/3001 reg. 17; a loss on such a fund stays a capital loss, reg. 42)."""
     units = unit_of_accounts(household)
     regimes = owner_regimes(household)
-    out: dict[str, tuple[Decimal, Decimal]] = {}
+    income_txns = {txn for d in uk_disposals if d.is_offshore_income_gain for txn in d.txn_ids}
+    out: dict[str, Realized] = {}
     for d in disposals:
         owner = household.accounts[d.account].owner
         if not d.reportable or (regimes[owner] == US and d.sold.year != as_of.year):
             continue
         key = units[d.account]
-        short, long = out.get(key, (ZERO, ZERO))
-        if d.term is Term.SHORT:
+        short, long, income = out.get(key, NOTHING)
+        if d.txn_id in income_txns:
+            income += d.gain
+        elif d.term is Term.SHORT:
             short += d.gain
         else:
             long += d.gain
-        out[key] = (short, long)
+        out[key] = (short, long, income)
     return out
 
 
 def total_tax(
-    positions: Mapping[str, Position], extra: Mapping[str, tuple[Decimal, Decimal]]
+    positions: Mapping[str, Position], extra: Mapping[str, Realized]
 ) -> dict[str, Decimal]:
-    """Each unit's total tax with ``extra`` (short, long) gains added to its position."""
+    """Each unit's total tax with ``extra`` (short, long, income) gains added to its
+    position."""
     return {
-        key: evaluate(pos.with_gains(*extra.get(key, (ZERO, ZERO)))).total
+        key: evaluate(pos.with_gains(*extra.get(key, NOTHING))).total
         for key, pos in positions.items()
     }

@@ -45,7 +45,13 @@ from lotwise.model.transactions import Action, LotPick, Transaction
 from lotwise.plan.guard import expected_reinvestments, scheduled_purchases
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import PlanOptions
-from lotwise.plan.taxes import Position, realized_by_unit, tax_positions, total_tax
+from lotwise.plan.taxes import (
+    Position,
+    Realized,
+    realized_by_unit,
+    tax_positions,
+    total_tax,
+)
 from lotwise.plan.trades import Trade
 
 CASH_TOLERANCE = Decimal("0.01")
@@ -57,7 +63,7 @@ class Verification:
     problems: tuple[str, ...]
     wash_sales: tuple[WashSale, ...]
     cash: Mapping[str, Decimal]  # each account's after the plan, in its own currency
-    realized: Mapping[str, tuple[Decimal, Decimal]]
+    realized: Mapping[str, Realized]  # (short, long, income) per tax unit
     tax_after: Mapping[str, Decimal]
     after: Allocation
     book: Book = field(repr=False)
@@ -142,7 +148,7 @@ def verify_plan(
             problems.append(f"cash of {account} would be {end:,.2f} "
                             f"{after_book.cash_currency_of(account)}")
     plan_disposals = [d for d in after_book.disposals if d.txn_id in plan_ids]
-    realized = realized_by_unit(household, plan_disposals, as_of)
+    realized = realized_by_unit(household, plan_disposals, as_of, after_book.uk_disposals)
     projected = total_tax(positions, realized)
     replayed = total_tax(tax_positions(household, after_book, as_of), {})
     for unit in sorted(projected):

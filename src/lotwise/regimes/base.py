@@ -12,6 +12,9 @@ asked of it, never of a country name:
   and Canada, 6 April to 5 April for the UK;
 * :attr:`Regime.currency` — the currency the book of that owner is kept in;
 * :meth:`Regime.is_taxable` — whether an account's gains are taxed;
+* :meth:`Regime.gain_is_income` — whether a gain on a security is charged to income tax
+  rather than as a capital gain (the UK's offshore income gains); the tax positions price
+  such gains through the third argument of ``with_gains`` (:mod:`lotwise.plan.taxes`);
 * :meth:`Regime.withholding` — the dividend withholding rate for a source country and
   account (treaties; :mod:`lotwise.withholding`), for asset location.
 
@@ -165,6 +168,7 @@ class Regime(Protocol):
     def tax_year_span(self, year: int) -> tuple[date, date]: ...
     def tax_year_label(self, year: int) -> str: ...
     def is_taxable(self, account: Account) -> bool: ...
+    def gain_is_income(self, symbol: str) -> bool: ...  # not a capital gain (UK: SI 2009/3001)
     def withholding(self, source_country: str, account: Account) -> Withholding | None: ...
 
 

@@ -112,6 +112,9 @@ class CanadaRegime(CalendarYear):
             "IT-456R; CRA 2021-0896031C6, 2022-0940941C6",
         )
 
+    def gain_is_income(self, symbol: str) -> bool:
+        return False  # every gain lotwise records is a capital gain
+
     def is_taxable(self, account: Account) -> bool:
         return account.type.is_taxable
 

@@ -58,7 +58,10 @@ class CaPosition:
     gift_taxable_gain: Decimal = ZERO  # taxable part of gifts' gains (s.38(a.1)): zero today
     carry_discount: Decimal = CARRY_DISCOUNT
 
-    def with_gains(self, extra_short: Decimal, extra_long: Decimal) -> CaPosition:
+    def with_gains(self, extra_short: Decimal, extra_long: Decimal,
+                   extra_income: Decimal = ZERO) -> CaPosition:
+        if extra_income:  # Canada has no gain charged as income in lotwise
+            raise ValueError("a Canadian position has no gains charged as income")
         return replace(self, net_gain=self.net_gain + extra_short + extra_long)
 
     def compute(self) -> CaComputed:

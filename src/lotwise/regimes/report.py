@@ -9,7 +9,9 @@ dict per person, in the regime's own currency, tax year and form.
   number of disposals, disposal proceeds, allowable costs, gains before losses, losses in
   the year, losses brought forward and used, the annual exempt amount — then the taxable
   gains charged at each rate of the year (both pairs of rates in 2024-25) and the losses
-  carried forward, with the foreign tax paid for foreign tax credit relief (SA106).
+  carried forward, with the foreign tax paid for foreign tax credit relief (SA106); then the
+  offshore income gains and excess reportable income, the income tax on them at each rate
+  (stacked on the taxable income, before the gains), and the total of the two taxes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from lotwise.regimes.base import CA, UK, owner_regimes
 from lotwise.regimes.ca import CaYear, ca_years
 from lotwise.regimes.rounding import sa108_line, schedule_3_line
 from lotwise.regimes.uk import UkYear, tax_year_label, uk_years
+from lotwise.regimes.uk_income import DIVIDENDS, NON_SAVINGS, SAVINGS
 from lotwise.report.lost import LostLoss, ca_lost_for_good
 from lotwise.report.values import shares as shares_text
 from lotwise.withholding import ForeignTax
@@ -236,8 +239,39 @@ def _uk_rows(row: UkYear) -> list[tuple[str, str, str]]:
     for e in row.excess_reportable_income:
         rows.append(("SI 2009/3001 reg. 94", f"Excess reportable income (income tax, SA106; "
                      f"added to the cost, reg. 99): {e.symbol} in {e.account}, "
-                     f"{e.date.isoformat()}", _show(e.amount)))
+                     f"{e.date.isoformat()}, {_eri_kind(row, e.symbol)}", _show(e.amount)))
+    rows += _income_rows(row)
     rows += _foreign_rows(row.foreign_tax, "SA106")
+    return rows
+
+
+def _eri_kind(row: UkYear, symbol: str | None) -> str:
+    bond = symbol in row.bond_funds
+    return "interest (ITTOIA s.378A)" if bond else "a dividend (reg. 94(1))"
+
+
+_KIND_WORDS = {NON_SAVINGS: "offshore income gains", SAVINGS: "interest",
+               DIVIDENDS: "dividends"}
+
+
+def _income_rows(row: UkYear) -> list[tuple[str, str, str]]:
+    """The income tax on the year's income items, slice by slice, and the total tax."""
+    income = row.income
+    if income is None or not income.items.total:
+        return [("", "Total tax (capital gains tax; no income items)", _show(row.total_tax))]
+    stacked = ("not given: taken as the basic rate limit" if income.other_income is None
+               else _show(income.other_income))
+    rows = [("ITA s.23", f"Income tax on these items, stacked on taxable income {stacked} "
+             "(rest-of-UK rates)", "")]
+    for s in income.slices:
+        kind = "other income" if "allowance withdrawn" in s.what else _KIND_WORDS[s.kind]
+        rows.append(("ITA s.10-13A", f"  {kind} at the {s.what} {_pct(s.rate)}: "
+                     f"{_show(s.amount)}", _show(s.tax)))
+    rows.append(("", "Income tax on offshore income gains and excess reportable income",
+                 _show(row.income_tax)))
+    rows.append(("TCGA s.1I", f"Taxable income with them {_show(income.taxable_income)}: "
+                 "the basic rate band left for gains is what it leaves", ""))
+    rows.append(("", "Total tax (capital gains tax + this income tax)", _show(row.total_tax)))
     return rows
 
 
@@ -279,6 +313,28 @@ def _uk_json(row: UkYear) -> dict[str, Any]:
             for e in row.excess_reportable_income
         ],
         "excess_reportable_income_total": _m(row.excess_reportable_income_total),
+        "income_tax": _income_json(row),
+        "total_tax": _m(row.total_tax),
+    }
+
+
+def _income_json(row: UkYear) -> dict[str, Any]:
+    income = row.income
+    if income is None:
+        return {"tax": _m(ZERO)}
+    return {
+        "offshore_income_gains": _m(income.items.offshore_income_gains),
+        "interest": _m(income.items.interest),
+        "dividends": _m(income.items.dividends),
+        "other_income": None if income.other_income is None else _m(income.other_income),
+        "personal_allowance_withdrawn": _m(income.allowance_withdrawn),
+        "slices": [
+            {"kind": s.kind, "rate_name": s.what, "rate": str(s.rate), "amount": _m(s.amount),
+             "tax": _m(s.tax)}
+            for s in income.slices
+        ],
+        "tax": _m(income.tax),
+        "taxable_income": _m(income.taxable_income),
     }
 
 

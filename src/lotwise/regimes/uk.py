@@ -35,6 +35,10 @@ Rules (Taxation of Chargeable Gains Act 1992, "TCGA"; the ledger side is
   reporting fund's excess reportable income held within CGT is income of the tax year of
   its fund distribution date (reg. 94(3)), listed apart too; the ledger adds it to the
   cost of the holding (reg. 99).
+* The order of the year: the income tax on those items first, stacked on the owner's
+  taxable income (ITA 2007 s.23; :mod:`lotwise.regimes.uk_income`), then the gains over the
+  basic rate band the whole taxable income leaves (TCGA s.1I).  :attr:`UkYear.total_tax` is
+  the capital gains tax plus that income tax.
 
 Worked example (2024-25): taxable income £45,000 (the £37,700 band is used up); gains
 £5,000 on 1 July 2024 and £8,000 on 1 December 2024; a £2,000 loss on 1 February 2025; no
@@ -60,7 +64,7 @@ higher rate, the cautious figure for planning.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -75,6 +79,13 @@ from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule
 from lotwise.regimes.profile import ProfileShape, read_profile
 from lotwise.regimes.rounding import sa108_line
+from lotwise.regimes.uk_income import (
+    IncomeItems,
+    IncomeTax,
+    IncomeTaxParams,
+    income_tax,
+    income_tax_params,
+)
 from lotwise.withholding import ForeignTax, Withholding, foreign_tax_paid, withholding_rate
 
 if TYPE_CHECKING:
@@ -130,6 +141,12 @@ class UnitedKingdomRegime:
     def is_taxable(self, account: Account) -> bool:
         return account.type.is_taxable
 
+    def gain_is_income(self, symbol: str) -> bool:
+        """A gain on a fund without UK reporting status is an offshore income gain, charged
+        to income tax (SI 2009/3001 regs. 17, 18); a loss on it is a capital loss (reg. 42)."""
+        security = self.household.securities.get(symbol)
+        return security is not None and security.uk_reporting_fund is False
+
     def withholding(self, source_country: str, account: Account) -> Withholding | None:
         return withholding_rate(source_country, UK, account.type.value)
 
@@ -152,6 +169,7 @@ class UkYearParams:
     annual_exempt_amount: Decimal
     basic_rate_band: Decimal
     periods: tuple[RatePeriod, ...]
+    income: IncomeTaxParams | None = None  # income tax rates and limits (``[income_tax]``)
 
     def period_of(self, day: date) -> int:
         index = 0
@@ -217,12 +235,14 @@ def load_uk_year(year: int) -> UkYearParams:
         RatePeriod(p["from"], dec(p["lower"]), dec(p["higher"]), str(p["authority"]))
         for p in raw["rates"]
     )
+    band = dec(raw["basic_rate_band"])
     return UkYearParams(
         tax_year=int(raw["tax_year"]),
         label=str(raw["label"]),
         annual_exempt_amount=dec(raw["annual_exempt_amount"]),
-        basic_rate_band=dec(raw["basic_rate_band"]),
+        basic_rate_band=band,
         periods=periods,
+        income=income_tax_params(raw, band, f"lotwise/data/tax/uk/{year}.toml"),
     )
 
 
@@ -299,6 +319,20 @@ class UkYear:
     # 18) and the excess reportable income of reporting funds held in a GIA (reg. 94)
     offshore_income_gains: tuple[UkDisposal, ...] = ()
     excess_reportable_income: tuple[CashEvent, ...] = ()
+    # the income tax on them, stacked on taxable_income (lotwise.regimes.uk_income); its
+    # taxable income is what decided the basic rate band left for the gains (TCGA s.1I)
+    income: IncomeTax | None = None
+    bond_funds: frozenset[str] = frozenset()  # ERI of these is interest (ITTOIA s.378A)
+
+    @property
+    def income_tax(self) -> Decimal:
+        """Income tax on the offshore income gains and excess reportable income."""
+        return ZERO if self.income is None else self.income.tax
+
+    @property
+    def total_tax(self) -> Decimal:
+        """Capital gains tax plus the income tax on lotwise's income items."""
+        return self.tax + self.income_tax
 
     @property
     def reportable(self) -> tuple[UkDisposal, ...]:
@@ -327,6 +361,24 @@ def on_sa108(disposal: UkDisposal) -> bool:
     """Whether a disposal counts in the capital gains computation: not a gift at no gain,
     no loss (s.58, s.257), not an offshore income gain (SI 2009/3001 reg. 44)."""
     return disposal.kind not in NO_GAIN_NO_LOSS and not disposal.is_offshore_income_gain
+
+
+def income_items(household: Household, offshore_income_gains: Iterable[UkDisposal],
+                 excess: Iterable[CashEvent]) -> IncomeItems:
+    """A tax year's income items: the offshore income gains (each rounded to the penny as on
+    the return, :mod:`lotwise.regimes.rounding`), and the excess reportable income as
+    interest for a bond fund (``uk_bond_fund``, ITTOIA 2005 s.378A) or else as dividends
+    (SI 2009/3001 reg. 94(1))."""
+    interest = dividends = ZERO
+    for e in excess:
+        security = household.securities.get(e.symbol or "")
+        if security is not None and security.uk_bond_fund:
+            interest += e.amount
+        else:
+            dividends += e.amount
+    gains = sum((sa108_line(d).gain for d in offshore_income_gains
+                 if d.is_offshore_income_gain), ZERO)
+    return IncomeItems(gains, interest, dividends)
 
 
 def excess_reportable_income(book: Book, household: Household,
@@ -388,7 +440,12 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
             continue
         params = load_uk_year(year)
         income = profile.income_for(year)
-        result = compute_year(params, disposals, carried, income)
+        oigs = tuple(d for d in disposals if d.is_offshore_income_gain)
+        excess = tuple(e for e in eri if uk_tax_year(e.date) == year)
+        assert params.income is not None
+        # income tax first (ITA 2007 s.23), then the gains over the band it leaves (s.1I)
+        charged = income_tax(params.income, income, income_items(household, oigs, excess))
+        result = compute_year(params, disposals, carried, charged.taxable_income)
         lines = [sa108_line(d) for d in disposals if on_sa108(d)]
         out.append(
             UkYear(
@@ -401,9 +458,10 @@ def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list
                 slices=result.slices, losses_carried_forward=result.carried_forward,
                 taxable_income=income, basic_rate_band=params.basic_rate_band,
                 foreign_tax=tuple(f for f in foreign if f.tax_year == year),
-                offshore_income_gains=tuple(d for d in disposals if d.is_offshore_income_gain),
-                excess_reportable_income=tuple(e for e in eri
-                                               if uk_tax_year(e.date) == year),
+                offshore_income_gains=oigs, excess_reportable_income=excess,
+                income=charged,
+                bond_funds=frozenset(s for s, sec in household.securities.items()
+                                           if sec.uk_bond_fund),
             )
         )
         carried = result.carried_forward

@@ -53,6 +53,9 @@ class UnitedStatesRegime(CalendarYear):
             authority="IRC §1091(a); Treas. Reg. §1.1091-1; IRS Pub 550; Rev. Rul. 2008-5",
         )
 
+    def gain_is_income(self, symbol: str) -> bool:
+        return False  # every gain lotwise records is a capital gain
+
     def is_taxable(self, account: Account) -> bool:
         return account.type.is_taxable
 

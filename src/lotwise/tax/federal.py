@@ -112,8 +112,13 @@ class TaxPosition:
     def status(self) -> FilingStatus:
         return self.params.status
 
-    def with_gains(self, extra_short: Decimal, extra_long: Decimal) -> TaxPosition:
-        """The same position with more (or, negative, less) realized gain."""
+    def with_gains(self, extra_short: Decimal, extra_long: Decimal,
+                   extra_income: Decimal = ZERO) -> TaxPosition:
+        """The same position with more (or, negative, less) realized gain.  US law as
+        lotwise models it has no gain charged as income (``extra_income``, which the UK's
+        offshore income gains use): it must be zero."""
+        if extra_income:
+            raise ValueError("a US position has no gains charged as income")
         return replace(
             self, short_gain=self.short_gain + extra_short, long_gain=self.long_gain + extra_long
         )

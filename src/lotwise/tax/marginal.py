@@ -16,7 +16,9 @@ breakpoints, the $3,000 loss limit, the NIIT threshold, a taxable income of zero
   A dollar of short-term loss can grow the long-term carryover (the Capital Loss Carryover
   Worksheet uses the short-term loss first), so both carryovers are valued.
 * :func:`rates_by_difference` - the same rates for any regime's position (Canada, the UK:
-  :mod:`lotwise.plan.taxes`), given how to compute it and the year a carried loss meets.
+  :mod:`lotwise.plan.taxes`), given how to compute it and the year a carried loss meets;
+  for a regime that charges some gains to income tax (the UK's offshore income gains), also
+  the tax on the next pound of such a gain (``income_gain``).
 * :func:`zero_rate_room` - the long-term gain that can still be realized without raising the
   federal income tax: the rest of the 0 % bracket, plus any unused deduction, plus any net
   loss beyond the $3,000 limit that the gain would only absorb.  NIIT and state tax are not
@@ -74,6 +76,7 @@ class MarginalRates:
     carry_rate_long: Decimal
     discount: Decimal
     step: Decimal
+    income_gain: Decimal = ZERO  # a gain charged as income (UK offshore income gain)
 
     def to_json(self) -> dict[str, str]:
         return {name: str(getattr(self, name)) for name in self.__slots__}
@@ -96,7 +99,8 @@ class GainPosition(Protocol):
 
     @property
     def carry_discount(self) -> Decimal: ...
-    def with_gains(self, extra_short: Decimal, extra_long: Decimal) -> Self: ...
+    def with_gains(self, extra_short: Decimal, extra_long: Decimal,
+                   extra_income: Decimal = ZERO) -> Self: ...
 
 
 def marginal_rates(position: TaxPosition, step: Decimal = ONE) -> MarginalRates:
@@ -108,12 +112,17 @@ def marginal_rates(position: TaxPosition, step: Decimal = ONE) -> MarginalRates:
 
 
 def rates_by_difference(
-    position: P, future: P, evaluate: Callable[[P], Computed], step: Decimal = ONE
+    position: P, future: P, evaluate: Callable[[P], Computed], step: Decimal = ONE,
+    income: bool = False,
 ) -> MarginalRates:
     """:class:`MarginalRates` of any regime's ``position``, by full recomputation with
     ``evaluate``; ``future`` is the position that a carried dollar of loss is assumed to
-    meet later ("next year looks like this year")."""
+    meet later ("next year looks like this year").  ``income``: the regime charges some
+    gains as income, and ``income_gain`` is the tax on the next ``step`` of them."""
     base = evaluate(position)
+    income_gain = ZERO
+    if income:
+        income_gain = (evaluate(position.with_gains(ZERO, ZERO, step)).total - base.total) / step
     up_s = evaluate(position.with_gains(step, ZERO))
     up_l = evaluate(position.with_gains(ZERO, step))
     dn_s = evaluate(position.with_gains(-step, ZERO))
@@ -149,6 +158,7 @@ def rates_by_difference(
         carry_rate_long=carry_rate_long,
         discount=discount,
         step=step,
+        income_gain=income_gain,
     )
 
 

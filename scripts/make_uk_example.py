@@ -47,23 +47,19 @@ The story, 2024-01-02 to 2026-11-20: Olivia and James Bennett, spouses resident 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import math
 import random
 import sys
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from itertools import pairwise
 from pathlib import Path
+
+from example_series import last_weekday, path_value, render_csv, us_example_prices, weekdays
 
 START = date(2024, 1, 2)
 END = date(2026, 11, 20)
 SEED = 20240106
 EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "lotwise" / "data" / "examples"
 OUT = EXAMPLES / "uk"
-US_PRICES = EXAMPLES / "us" / "prices.csv"  # written by make_us_example.py
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -188,40 +184,6 @@ FX_PATH = (  # GBP/USD
 )
 
 
-def weekdays(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day <= end:
-        if day.weekday() < 5 and (day.month, day.day) not in ((1, 1), (12, 25)):
-            yield day
-        day += timedelta(days=1)
-
-
-def last_weekday(day: date) -> date:
-    """The last business day of ``day``'s month."""
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return max(weekdays(day.replace(day=1), following - timedelta(days=1)))
-
-
-def path_value(path: tuple[tuple[date, float], ...], day: date) -> float:
-    for (d0, v0), (d1, v1) in pairwise(path):
-        if d0 <= day <= d1:
-            t = (day - d0).days / (d1 - d0).days
-            return math.exp(math.log(v0) + t * (math.log(v1) - math.log(v0)))
-    return path[-1][1]
-
-
-def us_example_prices(symbol: str) -> dict[tuple[str, date], Decimal]:
-    """The US example's prices of ``symbol`` from START to END, exactly as written there."""
-    with US_PRICES.open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["symbol"] == symbol]
-    found = {(symbol, date.fromisoformat(r["date"])): Decimal(r["price"]) for r in rows}
-    shared = {key: price for key, price in found.items() if START <= key[1] <= END}
-    if not shared or min(d for _, d in shared) != START or max(d for _, d in shared) != END:
-        sys.exit(f"{US_PRICES} must price {symbol} from {START} to {END}: run "
-                 "scripts/make_us_example.py first")
-    return shared
-
-
 def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
                                             dict[date, Decimal]]:
     days = list(weekdays(START, END))
@@ -234,7 +196,7 @@ def make_prices(rng: random.Random) -> tuple[dict[tuple[str, date], Decimal],
             prices[(symbol, day)] = Decimal(str(value)).quantize(CENT)
     for symbol in SHARED_WITH_US:
         prices = {key: price for key, price in prices.items() if key[0] != symbol}
-        prices.update(us_example_prices(symbol))
+        prices.update(us_example_prices(symbol, START, END))
     fx = {
         day: Decimal(str(path_value(FX_PATH, day) * (1 + rng.uniform(-0.002, 0.002))))
         .quantize(Decimal("0.0001"))
@@ -441,15 +403,6 @@ EVENTS = {
 
 COLUMNS = ("date", "account", "action", "symbol", "quantity", "price", "fees", "amount", "lot",
            "to_account", "method", "source_country", "withholding", "id", "memo")
-
-
-def render_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return buffer.getvalue()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -313,8 +313,9 @@ class Replayer:
         self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
         self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
-        # Relief methods by name, each with whether it averages basis, looked up once.
-        self.methods: dict[str, tuple[relief.ReliefMethod, bool]] = {}
+        # Relief methods by name, each with whether it averages basis and whether it takes
+        # the lots in the order given, looked up once.
+        self.methods: dict[str, tuple[relief.ReliefMethod, bool, bool]] = {}
         self.released = False
 
     # -- driving -------------------------------------------------------------------
@@ -437,16 +438,20 @@ class Replayer:
             name = "specific"
         found = self.methods.get(name)
         if found is None:
-            found = self.methods[name] = (self._method(txn, name), relief.averages(name))
-        method, averages = found
+            found = self.methods[name] = (
+                self._method(txn, name), relief.averages(name), relief.in_order(name))
+        method, averages, in_order = found
         if averages and len(lots) > 1:
             _average(lots)
-        ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
-        try:
-            chosen = method(lots, quantity, ctx)
-        except relief.ReliefError as exc:
-            self._check_held(txn, lots, quantity)  # too few shares held is told first
-            raise _error(txn, exc.field, exc.message, exc.fix) from None
+        if in_order:
+            chosen = relief.take_in_order(lots, quantity)
+        else:
+            ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
+            try:
+                chosen = method(lots, quantity, ctx)
+            except relief.ReliefError as exc:
+                self._check_held(txn, lots, quantity)  # too few shares held is told first
+                raise _error(txn, exc.field, exc.message, exc.fix) from None
         relieved = ZERO
         for _, shares in chosen:
             relieved += shares
@@ -667,11 +672,18 @@ class Replayer:
 
     # -- handlers -----------------------------------------------------------------
 
+    # ``txn.gross`` and ``_add_cash`` are written out in the handlers that run for most rows.
+
     def buy(self, txn: Transaction) -> None:
-        assert txn.quantity is not None
-        cost = txn.gross + txn.fees
-        self._add_cash(txn.account, -cost)
-        self._acquire(txn, txn.quantity, cost, "buy")
+        quantity, amount, account = txn.quantity, txn.amount, txn.account
+        assert quantity is not None
+        if amount is None:
+            assert txn.price is not None
+            amount = quantity * txn.price
+        cost = amount + txn.fees
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) - cost
+        self._acquire(txn, quantity, cost, "buy")
 
     def reinvest(self, txn: Transaction) -> None:
         assert txn.quantity is not None
@@ -681,17 +693,25 @@ class Replayer:
         self._acquire(txn, txn.quantity, dividend + txn.fees, "reinvest")
 
     def sell(self, txn: Transaction) -> None:
-        assert txn.quantity is not None and txn.symbol is not None
-        quantity = txn.quantity
-        proceeds_total = txn.gross - txn.fees
+        quantity, amount, account = txn.quantity, txn.amount, txn.account
+        assert quantity is not None and txn.symbol is not None
+        if amount is None:
+            assert txn.price is not None
+            amount = quantity * txn.price
+        proceeds_total = amount - txn.fees
         chosen = self._relieve(txn, quantity, proceeds_total)
-        reportable = self.taxable[txn.account]
+        reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
         losses: list[tuple[_Disp, _Lot]] = []
         emptied: list[_Lot] = []
         for lot, shares in chosen:
-            basis = self._take(lot, shares)
+            qty = lot.qty
+            if shares == qty:  # the whole lot: its basis, no arithmetic (see _take)
+                basis = lot.basis
+                lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
+            else:
+                basis = self._take(lot, shares)
             proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
             disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable, len(disposals),
                          epoch)
@@ -705,8 +725,9 @@ class Replayer:
             if lot.qty <= ZERO:
                 emptied.append(lot)
         if emptied:
-            self._compact(txn.account, txn.symbol, emptied)
-        self._add_cash(txn.account, proceeds_total)
+            self._compact(account, txn.symbol, emptied)
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + proceeds_total
         if losses:
             self._wash_losses(txn, losses)
 

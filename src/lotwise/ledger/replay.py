@@ -285,6 +285,18 @@ class _Pending:
         self.expires = disp.sold + WASH_WINDOW
 
 
+class _Position(list[_Lot]):
+    """The open lots of one account and symbol, in acquisition order, and the wash-sale
+    state their shares belong to: one look-up finds both.  A position stays, empty, when
+    its last lot is relieved, since its group lives on."""
+
+    __slots__ = ("group",)
+
+    def __init__(self, group: _Group) -> None:
+        super().__init__()
+        self.group = group
+
+
 class Replayer:
     """Applies transactions one by one (:meth:`apply`) or all at once (:meth:`apply_all`).
 
@@ -295,13 +307,12 @@ class Replayer:
 
     def __init__(self, household: Household) -> None:
         self.household = household
-        self.positions: dict[tuple[str, str], list[_Lot]] = {}
+        self.positions: dict[tuple[str, str], _Position] = {}  # by (account, symbol)
         self.disposals: list[_Disp] = []
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
         self.cash_events: list[CashEvent] = []
         self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
-        self.group_at: dict[tuple[str, str], _Group] = {}  # by (account, symbol)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
         self.splits_seen: set[tuple[str, date, Decimal]] = set()
@@ -371,7 +382,6 @@ class Replayer:
             for acq in group.recent:
                 acq.close()
         self.groups.clear()
-        self.group_at.clear()
         self.unmatched.clear()
         self.disposals = []
         self.released = True
@@ -410,29 +420,27 @@ class Replayer:
             None,
         )))
 
-    def _position(self, account: str, symbol: str) -> list[_Lot]:
+    def _position(self, account: str, symbol: str) -> _Position:
+        """The lots of ``symbol`` in ``account``, with the wash-sale state (tax unit and
+        identical group) that they belong to."""
         key = (account, symbol)
-        lots = self.positions.get(key)
-        if lots is None:
-            lots = self.positions[key] = []
-        return lots
+        position = self.positions.get(key)
+        if position is None:
+            unit = (self.unit_of[account], self.group_of.get(symbol, symbol))
+            group = self.groups.get(unit)
+            if group is None:
+                group = self.groups[unit] = _Group()
+            position = self.positions[key] = _Position(group)
+        return position
 
     def _group(self, account: str, symbol: str) -> _Group:
         """The wash-sale state that shares of ``symbol`` in ``account`` belong to."""
-        group = self.group_at.get((account, symbol))
-        if group is None:  # the first acquisition of the symbol in the account
-            key = (self.unit_of[account], self.group_of.get(symbol, symbol))
-            group = self.groups.get(key)
-            if group is None:
-                group = self.groups[key] = _Group()
-            self.group_at[(account, symbol)] = group
-        return group
+        return self._position(account, symbol).group
 
-    def _relieve(self, txn: Transaction, quantity: Decimal, proceeds: Decimal,
-                 method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
-        """Choose the lots a sale, donation or transfer takes; checks shares are held."""
-        assert txn.symbol is not None
-        lots = self._position(txn.account, txn.symbol)  # compacted: no empty lots
+    def _relieve(self, txn: Transaction, lots: list[_Lot], quantity: Decimal,
+                 proceeds: Decimal, method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
+        """Choose the lots of ``lots`` (the position, compacted: no empty lots) that a
+        sale, donation or transfer takes; checks shares are held."""
         name = method_name or txn.method or self.lot_method[txn.account]
         if txn.lots:
             name = "specific"
@@ -494,19 +502,14 @@ class Replayer:
         lot.basis -= basis
         return basis
 
-    def _compact(self, account: str, symbol: str, emptied: list[_Lot] | None = None) -> None:
+    @staticmethod
+    def _compact(lots: list[_Lot], emptied: list[_Lot] | None = None) -> None:
         """Drop the position's empty lots: ``emptied`` when the caller knows them (often the
         first ones, first in, first out), else every lot is looked at."""
-        key = (account, symbol)
-        lots = self.positions.get(key)
-        if lots is None:
-            return
         if emptied is not None and lots[:len(emptied)] == emptied:  # compared by identity
             del lots[:len(emptied)]
         else:
             lots[:] = [lot for lot in lots if lot.qty > ZERO]
-        if not lots:
-            del self.positions[key]
 
     # -- acquisitions and wash-sale matching ----------------------------------------
 
@@ -517,13 +520,10 @@ class Replayer:
         acq = _Acq(txn.id, day, txn.seq)
         lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
         acq.pieces.append(lot)
+        position = self.positions.get(key) or self._position(account, symbol)
         if quantity > ZERO:  # positions hold no empty lot between transactions
-            lots = self.positions.get(key)
-            if lots is None:
-                self.positions[key] = [lot]
-            else:
-                lots.append(lot)
-        group = self.group_at.get(key) or self._group(account, symbol)
+            position.append(lot)
+        group = position.group
         if group.waiting:
             self._replace_waiting(group.waiting, lot, day)
         recent = group.recent
@@ -620,7 +620,8 @@ class Replayer:
         self.disposals.append(part)
         return part
 
-    def _wash_losses(self, txn: Transaction, losses: list[tuple[_Disp, _Lot]]) -> None:
+    def _wash_losses(self, txn: Transaction, group: _Group,
+                     losses: list[tuple[_Disp, _Lot]]) -> None:
         """Match this sale's loss pieces (each with the lot it was sold from) against
         earlier acquisitions, then leave the rest waiting for later ones.
 
@@ -629,8 +630,6 @@ class Replayer:
         leaves the window is closed and drops its pieces, since no later sale can use it."""
         if len(losses) > 1:
             losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
-        assert txn.symbol is not None
-        group = self._group(txn.account, txn.symbol)
         recent = group.recent
         if recent and recent[0].date < self.window_start:
             _expire(recent, self.window_start)
@@ -699,7 +698,8 @@ class Replayer:
             assert txn.price is not None
             amount = quantity * txn.price
         proceeds_total = amount - txn.fees
-        chosen = self._relieve(txn, quantity, proceeds_total)
+        position = self.positions.get((account, txn.symbol)) or self._position(account, txn.symbol)
+        chosen = self._relieve(txn, position, quantity, proceeds_total)
         reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
@@ -725,21 +725,22 @@ class Replayer:
             if lot.qty <= ZERO:
                 emptied.append(lot)
         if emptied:
-            self._compact(account, txn.symbol, emptied)
+            self._compact(position, emptied)
         cash = self.cash
         cash[account] = cash.get(account, ZERO) + proceeds_total
         if losses:
-            self._wash_losses(txn, losses)
+            self._wash_losses(txn, position.group, losses)
 
     def donate(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None
         value = txn.gross
-        for lot, shares in self._relieve(txn, txn.quantity, value):
+        position = self._position(txn.account, txn.symbol)
+        for lot, shares in self._relieve(txn, position, txn.quantity, value):
             basis = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, value * shares / txn.quantity, txn, "donation",
                          False, len(self.disposals))
             self.disposals.append(disp)
-        self._compact(txn.account, txn.symbol)
+        self._compact(position)
 
     def transfer(self, txn: Transaction) -> None:
         assert txn.symbol is not None
@@ -747,13 +748,14 @@ class Replayer:
         if target is None or target not in self.taxable:
             raise _error(txn, "to_account", f"unknown destination account '{target}'",
                          "name an account of the household in to_account")
-        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
+        source = self._position(txn.account, txn.symbol)
         quantity = txn.quantity
         if quantity is None:
-            quantity = sum((lot.qty for lot in lots), ZERO)
+            quantity = sum((lot.qty for lot in source), ZERO)
         destination = self._position(target, txn.symbol)
         moved: set[int] = set()
-        for lot, shares in self._relieve(txn, quantity, ZERO, None if txn.lots else "fifo"):
+        for lot, shares in self._relieve(txn, source, quantity, ZERO,
+                                         None if txn.lots else "fifo"):
             piece = lot
             if shares < lot.qty:
                 piece = lot.split_off(shares)
@@ -762,11 +764,7 @@ class Replayer:
             destination.append(piece)
             moved.add(id(piece))
         destination.sort(key=lambda lot: (lot.acquired, lot.seq))
-        source_key = (txn.account, txn.symbol)
-        self.positions[source_key] = [
-            lot for lot in self.positions[source_key] if id(lot) not in moved
-        ]
-        self._compact(txn.account, txn.symbol)
+        source[:] = [lot for lot in source if id(lot) not in moved and lot.qty > ZERO]
 
     def split(self, txn: Transaction) -> None:
         """A split row rescales its account's lots.  The split itself is a corporate action
@@ -776,7 +774,8 @@ class Replayer:
         offered as replacement shares (see :meth:`_wash_losses`)."""
         assert txn.quantity is not None and txn.symbol is not None
         ratio = txn.quantity
-        for lot in self._position(txn.account, txn.symbol):
+        position = self._position(txn.account, txn.symbol)
+        for lot in position:
             lot.qty *= ratio
         event = (txn.symbol, txn.date, ratio)
         if event not in self.splits_seen:
@@ -787,7 +786,7 @@ class Replayer:
                     if pend.disp.symbol == txn.symbol:
                         pend.qty *= ratio
                         pend.loss_per_share /= ratio
-        self._compact(txn.account, txn.symbol)
+        self._compact(position)
 
     def return_of_capital(self, txn: Transaction) -> None:
         assert txn.symbol is not None and txn.amount is not None

@@ -21,7 +21,7 @@ Methods (IRS Pub 550, "Basis of Investment Property" / "Identifying the stock so
   the averaging itself is done by the ledger (``averages`` is set on the method).
 
 A method registered with ``in_order=True`` (``fifo``, ``average``) relieves the lots in
-the order given whatever the sale: the ledger then takes them with :func:`take_in_order`
+the order given whatever the sale: the ledger then takes them with :func:`take_first`
 itself and needs no :class:`SaleContext` (no price per share worked out for each sale).
 
 Example: lots A (10 sh, $100), B (10 sh, $300), sell 15 at $20 → fifo relieves A:10, B:5;
@@ -115,6 +115,12 @@ def in_order(name: str) -> bool:
 
 def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
     """The x-in-first-out helper: take shares from ``lots`` in the order given."""
+    return take_first(lots, quantity)[0]
+
+
+def take_first(lots: Sequence[LotLike], quantity: Decimal) -> tuple[Relief, Decimal]:
+    """:func:`take_in_order`, and the shares still wanted when the lots ran out (zero when
+    they held enough)."""
     relief: Relief = []
     left = quantity
     for lot in lots:
@@ -124,7 +130,7 @@ def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
         if shares > _ZERO:
             relief.append((lot, shares))
             left -= shares
-    return relief
+    return relief, left
 
 
 @register("fifo", in_order=True)

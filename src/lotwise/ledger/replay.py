@@ -452,14 +452,16 @@ class Replayer:
         if averages and len(lots) > 1:
             _average(lots)
         if in_order:
-            chosen = relief.take_in_order(lots, quantity)
-        else:
-            ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
-            try:
-                chosen = method(lots, quantity, ctx)
-            except relief.ReliefError as exc:
-                self._check_held(txn, lots, quantity)  # too few shares held is told first
-                raise _error(txn, exc.field, exc.message, exc.fix) from None
+            chosen, left = relief.take_first(lots, quantity)
+            if left > ZERO:
+                self._check_held(txn, lots, quantity)
+            return chosen  # type: ignore[return-value]  # pieces of ``lots``, all _Lot
+        ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
+        try:
+            chosen = method(lots, quantity, ctx)
+        except relief.ReliefError as exc:
+            self._check_held(txn, lots, quantity)  # too few shares held is told first
+            raise _error(txn, exc.field, exc.message, exc.fix) from None
         relieved = ZERO
         for _, shares in chosen:
             relieved += shares
@@ -824,7 +826,9 @@ class Replayer:
 def _expire(recent: deque[_Acq], start: date) -> None:
     """Close the acquisitions made before ``start``, the first day of the window."""
     while recent and recent[0].date < start:
-        recent.popleft().close()
+        acq = recent.popleft()  # acq.close(), written out
+        acq.open = False
+        acq.pieces.clear()
 
 
 def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:

@@ -232,6 +232,8 @@ _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
 _ACTION_NAMES = {action: action.value for action in Action}
 _ORDER = attrgetter("order")
+_SEQ = attrgetter("seq")
+_DATE = attrgetter("date")
 _ACCOUNT = attrgetter("account")
 # Many rows share a holding-period start: its long-term date is worked out once.
 _long_from = lru_cache(maxsize=65536)(long_term_from)
@@ -900,7 +902,9 @@ def replay(
     # it keeps, the book, goes straight to the collector's oldest generation instead of
     # being scanned by the first collection after the pause.
     with collector_paused(promote=True):
-        ordered = sorted(transactions, key=attrgetter("date", "seq"))
+        # (date, seq) order by two stable sorts on plain keys: no key tuple made per row.
+        ordered = sorted(transactions, key=_SEQ)
+        ordered.sort(key=_DATE)
         if as_of is not None:
             ordered = [txn for txn in ordered if txn.date <= as_of]
         if not _only_us(household, ordered):

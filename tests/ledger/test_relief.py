@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from lotwise.errors import InputError
-from lotwise.ledger import replay
+from lotwise.ledger import relief, replay
 from lotwise.model import Term
 
 from .journal import household, journal
@@ -138,3 +138,33 @@ def test_fees_add_to_basis_and_reduce_proceeds() -> None:
 def test_as_of_stops_the_replay_at_that_date() -> None:
     book = replay(household(), journal(THREE_LOTS), as_of=date(2023, 12, 31))
     assert [x.lot_id for x in book.lots] == ["A", "B"]
+
+
+def test_take_first_says_how_many_shares_the_lots_could_not_give() -> None:
+    lots = [_Piece("A", D(10)), _Piece("B", D("2.5"))]
+    assert relief.take_first(lots, D(11)) == ([(lots[0], D(10)), (lots[1], D(1))], D(0))
+    chosen, left = relief.take_first(lots, D(15))
+    assert [shares for _, shares in chosen] == [D(10), D("2.5")] and left == D("2.5")
+    # a lot taken whole gives its own quantity, exponent included
+    assert str(relief.take_first(lots, D("10.000"))[0][0][1]) == "10"
+
+
+def test_only_fifo_and_average_are_taken_in_the_order_given_whatever_the_sale() -> None:
+    assert {name for name in relief.names() if relief.in_order(name)} == {"fifo", "average"}
+
+
+def test_a_sell_relieved_in_order_beyond_the_shares_held_is_an_error_for_each_method() -> None:
+    for method in ("fifo", "average", "lifo", "hifo"):
+        with pytest.raises(InputError) as err:
+            replay(household({"taxable": ("me", "taxable", method)}),
+                   journal(THREE_LOTS + "2024-09-02 taxable sell X 31 @250"))
+        (problem,) = err.value.problems
+        assert problem.field == "quantity" and "only 30 held" in problem.message
+
+
+class _Piece:
+    def __init__(self, lot_id: str, qty: Decimal) -> None:
+        self.lot_id = self.acq_id = lot_id
+        self.qty = qty
+        self.basis = qty
+        self.holding_start = date(2024, 1, 2)

@@ -20,6 +20,10 @@ Methods (IRS Pub 550, "Basis of Investment Property" / "Identifying the stock so
   (Reg. §1.1012-1(e)(7)) and every share carries the account's average basis per share;
   the averaging itself is done by the ledger (``averages`` is set on the method).
 
+A method registered with ``in_order=True`` (``fifo``, ``average``) relieves the lots in
+the order given whatever the sale: the ledger then takes them with :func:`take_first`
+itself and needs no :class:`SaleContext` (no price per share worked out for each sale).
+
 Example: lots A (10 sh, $100), B (10 sh, $300), sell 15 at $20 → fifo relieves A:10, B:5;
 hifo relieves B:10, A:5.
 """
@@ -75,13 +79,18 @@ ReliefMethod = Callable[[Sequence[LotLike], Decimal, SaleContext], Relief]
 
 _REGISTRY: dict[str, ReliefMethod] = {}
 _AVERAGING: set[str] = set()
+_IN_ORDER: set[str] = set()
 
 
-def register(name: str, *, averages: bool = False) -> Callable[[ReliefMethod], ReliefMethod]:
+def register(
+    name: str, *, averages: bool = False, in_order: bool = False
+) -> Callable[[ReliefMethod], ReliefMethod]:
     def add(method: ReliefMethod) -> ReliefMethod:
         _REGISTRY[name] = method
         if averages:
             _AVERAGING.add(name)
+        if in_order:
+            _IN_ORDER.add(name)
         return method
 
     return add
@@ -99,8 +108,19 @@ def averages(name: str) -> bool:
     return name in _AVERAGING
 
 
+def in_order(name: str) -> bool:
+    """Whether the method always relieves the lots in the order given (see above)."""
+    return name in _IN_ORDER
+
+
 def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
     """The x-in-first-out helper: take shares from ``lots`` in the order given."""
+    return take_first(lots, quantity)[0]
+
+
+def take_first(lots: Sequence[LotLike], quantity: Decimal) -> tuple[Relief, Decimal]:
+    """:func:`take_in_order`, and the shares still wanted when the lots ran out (zero when
+    they held enough)."""
     relief: Relief = []
     left = quantity
     for lot in lots:
@@ -110,10 +130,10 @@ def take_in_order(lots: Sequence[LotLike], quantity: Decimal) -> Relief:
         if shares > _ZERO:
             relief.append((lot, shares))
             left -= shares
-    return relief
+    return relief, left
 
 
-@register("fifo")
+@register("fifo", in_order=True)
 def fifo(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
     return take_in_order(lots, quantity)
 
@@ -143,7 +163,7 @@ def min_tax(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Rel
     return take_in_order([lot for _, lot in ranked], quantity)
 
 
-@register("average", averages=True)
+@register("average", averages=True, in_order=True)
 def average(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
     return take_in_order(lots, quantity)
 

@@ -233,6 +233,8 @@ _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
 _ACTION_NAMES = {action: action.value for action in Action}
 _ORDER = attrgetter("order")
+_SEQ = attrgetter("seq")
+_DATE = attrgetter("date")
 _ACCOUNT = attrgetter("account")
 # Many rows share a holding-period start: its long-term date is worked out once.
 _long_from = lru_cache(maxsize=65536)(long_term_from)
@@ -286,6 +288,18 @@ class _Pending:
         self.expires = disp.sold + WASH_WINDOW
 
 
+class _Position(list[_Lot]):
+    """The open lots of one account and symbol, in acquisition order, and the wash-sale
+    state their shares belong to: one look-up finds both.  A position stays, empty, when
+    its last lot is relieved, since its group lives on."""
+
+    __slots__ = ("group",)
+
+    def __init__(self, group: _Group) -> None:
+        super().__init__()
+        self.group = group
+
+
 class Replayer:
     """Applies transactions one by one (:meth:`apply`) or all at once (:meth:`apply_all`).
 
@@ -296,13 +310,12 @@ class Replayer:
 
     def __init__(self, household: Household) -> None:
         self.household = household
-        self.positions: dict[tuple[str, str], list[_Lot]] = {}
+        self.positions: dict[tuple[str, str], _Position] = {}  # by (account, symbol)
         self.disposals: list[_Disp] = []
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
         self.cash_events: list[CashEvent] = []
         self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
-        self.group_at: dict[tuple[str, str], _Group] = {}  # by (account, symbol)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
         self.splits_seen: set[tuple[str, date, Decimal]] = set()
@@ -314,8 +327,9 @@ class Replayer:
         self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
         self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
-        # Relief methods by name, each with whether it averages basis, looked up once.
-        self.methods: dict[str, tuple[relief.ReliefMethod, bool]] = {}
+        # Relief methods by name, each with whether it averages basis and whether it takes
+        # the lots in the order given, looked up once.
+        self.methods: dict[str, tuple[relief.ReliefMethod, bool, bool]] = {}
         self.released = False
 
     # -- driving -------------------------------------------------------------------
@@ -371,7 +385,6 @@ class Replayer:
             for acq in group.recent:
                 acq.close()
         self.groups.clear()
-        self.group_at.clear()
         self.unmatched.clear()
         self.disposals = []
         self.released = True
@@ -410,38 +423,42 @@ class Replayer:
             None,
         )))
 
-    def _position(self, account: str, symbol: str) -> list[_Lot]:
+    def _position(self, account: str, symbol: str) -> _Position:
+        """The lots of ``symbol`` in ``account``, with the wash-sale state (tax unit and
+        identical group) that they belong to."""
         key = (account, symbol)
-        lots = self.positions.get(key)
-        if lots is None:
-            lots = self.positions[key] = []
-        return lots
+        position = self.positions.get(key)
+        if position is None:
+            unit = (self.unit_of[account], self.group_of.get(symbol, symbol))
+            group = self.groups.get(unit)
+            if group is None:
+                group = self.groups[unit] = _Group()
+            position = self.positions[key] = _Position(group)
+        return position
 
     def _group(self, account: str, symbol: str) -> _Group:
         """The wash-sale state that shares of ``symbol`` in ``account`` belong to."""
-        group = self.group_at.get((account, symbol))
-        if group is None:  # the first acquisition of the symbol in the account
-            key = (self.unit_of[account], self.group_of.get(symbol, symbol))
-            group = self.groups.get(key)
-            if group is None:
-                group = self.groups[key] = _Group()
-            self.group_at[(account, symbol)] = group
-        return group
+        return self._position(account, symbol).group
 
-    def _relieve(self, txn: Transaction, quantity: Decimal, proceeds: Decimal,
-                 method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
-        """Choose the lots a sale, donation or transfer takes; checks shares are held."""
-        assert txn.symbol is not None
-        lots = self._position(txn.account, txn.symbol)  # compacted: no empty lots
+    def _relieve(self, txn: Transaction, lots: list[_Lot], quantity: Decimal,
+                 proceeds: Decimal, method_name: str | None = None) -> list[tuple[_Lot, Decimal]]:
+        """Choose the lots of ``lots`` (the position, compacted: no empty lots) that a
+        sale, donation or transfer takes; checks shares are held."""
         name = method_name or txn.method or self.lot_method[txn.account]
         if txn.lots:
             name = "specific"
         found = self.methods.get(name)
         if found is None:
-            found = self.methods[name] = (self._method(txn, name), relief.averages(name))
-        method, averages = found
+            found = self.methods[name] = (
+                self._method(txn, name), relief.averages(name), relief.in_order(name))
+        method, averages, in_order = found
         if averages and len(lots) > 1:
             _average(lots)
+        if in_order:
+            chosen, left = relief.take_first(lots, quantity)
+            if left > ZERO:
+                self._check_held(txn, lots, quantity)
+            return chosen  # type: ignore[return-value]  # pieces of ``lots``, all _Lot
         ctx = _build_context((txn.date, proceeds / quantity if quantity else ZERO, txn.lots))
         try:
             chosen = method(lots, quantity, ctx)
@@ -490,19 +507,14 @@ class Replayer:
         lot.basis -= basis
         return basis
 
-    def _compact(self, account: str, symbol: str, emptied: list[_Lot] | None = None) -> None:
+    @staticmethod
+    def _compact(lots: list[_Lot], emptied: list[_Lot] | None = None) -> None:
         """Drop the position's empty lots: ``emptied`` when the caller knows them (often the
         first ones, first in, first out), else every lot is looked at."""
-        key = (account, symbol)
-        lots = self.positions.get(key)
-        if lots is None:
-            return
         if emptied is not None and lots[:len(emptied)] == emptied:  # compared by identity
             del lots[:len(emptied)]
         else:
             lots[:] = [lot for lot in lots if lot.qty > ZERO]
-        if not lots:
-            del self.positions[key]
 
     # -- acquisitions and wash-sale matching ----------------------------------------
 
@@ -513,13 +525,10 @@ class Replayer:
         acq = _Acq(txn.id, day, txn.seq)
         lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
         acq.pieces.append(lot)
+        position = self.positions.get(key) or self._position(account, symbol)
         if quantity > ZERO:  # positions hold no empty lot between transactions
-            lots = self.positions.get(key)
-            if lots is None:
-                self.positions[key] = [lot]
-            else:
-                lots.append(lot)
-        group = self.group_at.get(key) or self._group(account, symbol)
+            position.append(lot)
+        group = position.group
         if group.waiting:
             self._replace_waiting(group.waiting, lot, day)
         recent = group.recent
@@ -616,7 +625,8 @@ class Replayer:
         self.disposals.append(part)
         return part
 
-    def _wash_losses(self, txn: Transaction, losses: list[tuple[_Disp, _Lot]]) -> None:
+    def _wash_losses(self, txn: Transaction, group: _Group,
+                     losses: list[tuple[_Disp, _Lot]]) -> None:
         """Match this sale's loss pieces (each with the lot it was sold from) against
         earlier acquisitions, then leave the rest waiting for later ones.
 
@@ -625,8 +635,6 @@ class Replayer:
         leaves the window is closed and drops its pieces, since no later sale can use it."""
         if len(losses) > 1:
             losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
-        assert txn.symbol is not None
-        group = self._group(txn.account, txn.symbol)
         recent = group.recent
         if recent and recent[0].date < self.window_start:
             _expire(recent, self.window_start)
@@ -668,11 +676,18 @@ class Replayer:
 
     # -- handlers -----------------------------------------------------------------
 
+    # ``txn.gross`` and ``_add_cash`` are written out in the handlers that run for most rows.
+
     def buy(self, txn: Transaction) -> None:
-        assert txn.quantity is not None
-        cost = txn.gross + txn.fees
-        self._add_cash(txn.account, -cost)
-        self._acquire(txn, txn.quantity, cost, "buy")
+        quantity, amount, account = txn.quantity, txn.amount, txn.account
+        assert quantity is not None
+        if amount is None:
+            assert txn.price is not None
+            amount = quantity * txn.price
+        cost = amount + txn.fees
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) - cost
+        self._acquire(txn, quantity, cost, "buy")
 
     def reinvest(self, txn: Transaction) -> None:
         assert txn.quantity is not None
@@ -682,17 +697,26 @@ class Replayer:
         self._acquire(txn, txn.quantity, dividend + txn.fees, "reinvest")
 
     def sell(self, txn: Transaction) -> None:
-        assert txn.quantity is not None and txn.symbol is not None
-        quantity = txn.quantity
-        proceeds_total = txn.gross - txn.fees
-        chosen = self._relieve(txn, quantity, proceeds_total)
-        reportable = self.taxable[txn.account]
+        quantity, amount, account = txn.quantity, txn.amount, txn.account
+        assert quantity is not None and txn.symbol is not None
+        if amount is None:
+            assert txn.price is not None
+            amount = quantity * txn.price
+        proceeds_total = amount - txn.fees
+        position = self.positions.get((account, txn.symbol)) or self._position(account, txn.symbol)
+        chosen = self._relieve(txn, position, quantity, proceeds_total)
+        reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
         losses: list[tuple[_Disp, _Lot]] = []
         emptied: list[_Lot] = []
         for lot, shares in chosen:
-            basis = self._take(lot, shares)
+            qty = lot.qty
+            if shares == qty:  # the whole lot: its basis, no arithmetic (see _take)
+                basis = lot.basis
+                lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
+            else:
+                basis = self._take(lot, shares)
             proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
             disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable, len(disposals),
                          epoch)
@@ -706,20 +730,22 @@ class Replayer:
             if lot.qty <= ZERO:
                 emptied.append(lot)
         if emptied:
-            self._compact(txn.account, txn.symbol, emptied)
-        self._add_cash(txn.account, proceeds_total)
+            self._compact(position, emptied)
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + proceeds_total
         if losses:
-            self._wash_losses(txn, losses)
+            self._wash_losses(txn, position.group, losses)
 
     def donate(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None
         value = txn.gross
-        for lot, shares in self._relieve(txn, txn.quantity, value):
+        position = self._position(txn.account, txn.symbol)
+        for lot, shares in self._relieve(txn, position, txn.quantity, value):
             basis = self._take(lot, shares)
             disp = _Disp(lot, shares, basis, value * shares / txn.quantity, txn, "donation",
                          False, len(self.disposals))
             self.disposals.append(disp)
-        self._compact(txn.account, txn.symbol)
+        self._compact(position)
 
     def transfer(self, txn: Transaction) -> None:
         assert txn.symbol is not None
@@ -727,13 +753,14 @@ class Replayer:
         if target is None or target not in self.taxable:
             raise _error(txn, "to_account", f"unknown destination account '{target}'",
                          "name an account of the household in to_account")
-        lots = [lot for lot in self._position(txn.account, txn.symbol) if lot.qty > 0]
+        source = self._position(txn.account, txn.symbol)
         quantity = txn.quantity
         if quantity is None:
-            quantity = sum((lot.qty for lot in lots), ZERO)
+            quantity = sum((lot.qty for lot in source), ZERO)
         destination = self._position(target, txn.symbol)
         moved: set[int] = set()
-        for lot, shares in self._relieve(txn, quantity, ZERO, None if txn.lots else "fifo"):
+        for lot, shares in self._relieve(txn, source, quantity, ZERO,
+                                         None if txn.lots else "fifo"):
             piece = lot
             if shares < lot.qty:
                 piece = lot.split_off(shares)
@@ -742,11 +769,7 @@ class Replayer:
             destination.append(piece)
             moved.add(id(piece))
         destination.sort(key=lambda lot: (lot.acquired, lot.seq))
-        source_key = (txn.account, txn.symbol)
-        self.positions[source_key] = [
-            lot for lot in self.positions[source_key] if id(lot) not in moved
-        ]
-        self._compact(txn.account, txn.symbol)
+        source[:] = [lot for lot in source if id(lot) not in moved and lot.qty > ZERO]
 
     def split(self, txn: Transaction) -> None:
         """A split row rescales its account's lots.  The split itself is a corporate action
@@ -756,7 +779,8 @@ class Replayer:
         offered as replacement shares (see :meth:`_wash_losses`)."""
         assert txn.quantity is not None and txn.symbol is not None
         ratio = txn.quantity
-        for lot in self._position(txn.account, txn.symbol):
+        position = self._position(txn.account, txn.symbol)
+        for lot in position:
             lot.qty *= ratio
         event = (txn.symbol, txn.date, ratio)
         if event not in self.splits_seen:
@@ -767,7 +791,7 @@ class Replayer:
                     if pend.disp.symbol == txn.symbol:
                         pend.qty *= ratio
                         pend.loss_per_share /= ratio
-        self._compact(txn.account, txn.symbol)
+        self._compact(position)
 
     def return_of_capital(self, txn: Transaction) -> None:
         assert txn.symbol is not None and txn.amount is not None
@@ -808,7 +832,9 @@ class Replayer:
 def _expire(recent: deque[_Acq], start: date) -> None:
     """Close the acquisitions made before ``start``, the first day of the window."""
     while recent and recent[0].date < start:
-        recent.popleft().close()
+        acq = recent.popleft()  # acq.close(), written out
+        acq.open = False
+        acq.pieces.clear()
 
 
 def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:
@@ -881,7 +907,9 @@ def replay(
     # it keeps, the book, goes straight to the collector's oldest generation instead of
     # being scanned by the first collection after the pause.
     with collector_paused(promote=True):
-        ordered = sorted(transactions, key=attrgetter("date", "seq"))
+        # (date, seq) order by two stable sorts on plain keys: no key tuple made per row.
+        ordered = sorted(transactions, key=_SEQ)
+        ordered.sort(key=_DATE)
         if as_of is not None:
             ordered = [txn for txn in ordered if txn.date <= as_of]
         if not _only_us(household, ordered):

@@ -70,3 +70,31 @@ def test_a_canadians_loss_is_valued_in_cad_and_reported_in_the_base_currency() -
     # carried at 0.9 × 1/2 × 43.41 % of the CAD loss, shown in USD
     expected = harvest.loss * D("0.9") * D("0.5") * D("0.4341")
     assert abs(harvest.carry_value - expected) < D("0.01")
+
+
+def test_a_plans_harvest_of_a_foreign_currency_security_is_the_harvest_scans() -> None:
+    """The plan's harvest uses the same loss as ``lotwise harvest``: a CAD security in a
+    USD-based household is converted once, not twice."""
+    base = household({"alex": "US", "claire": "CA"},
+                     {"alex_tax": ("alex", "taxable"),
+                      "claire_cash": ("claire", "non_registered")},
+                     securities={"VTI": None, "XIC": "tsx", "ZCN": "tsx2"},
+                     currencies={"VTI": "USD", "XIC": "CAD", "ZCN": "CAD"}, base="USD")
+    classes = {"VTI": "us", "XIC": "canada", "ZCN": "canada"}
+    hh = replace(
+        base,
+        securities={s: replace(sec, asset_class=classes[s])
+                    for s, sec in base.securities.items()},
+        targets=HOUSEHOLD.targets, tax=HOUSEHOLD.tax,
+    )
+    prices = PriceTable([Price(TODAY, "VTI", D(260)), Price(TODAY, "XIC", D(25)),
+                         Price(TODAY, "ZCN", D(30))])
+    book = replay(hh, JOURNAL, as_of=TODAY, fx=FX)
+    (harvest,) = [p for p in scan(hh, JOURNAL, book, prices, TODAY, fx=FX)
+                  if p.symbol == "XIC"]
+    assert harvest.status == "proposed"
+    assert abs(harvest.loss - D(1500) / RATE) < D(10)
+    plan = make_plan(hh, JOURNAL, book, prices, TODAY,
+                     PlanOptions(rebalance_to="target", harvest=True), fx=FX)
+    assert plan.verification.ok, plan.verification.problems
+    assert harvest.explanation in plan.notes

@@ -239,7 +239,7 @@ def propose(
     view = in_base_currency(household, book, prices, fx, as_of)
     factors = {unit: view.factor(book.currency_of(account))
                for account, unit in unit_of_accounts(household).items()}
-    tax_book, book, prices = book, view.book, view.prices
+    tax_book, book, own_prices, prices = book, view.book, prices, view.prices
     _check_flows(household, book, prices, as_of, options)
     check_contributions(household, transactions,
                         [(flow.account, flow.amount) for flow in options.flows], as_of, fx,
@@ -264,7 +264,9 @@ def propose(
     if options.harvest:
         settings = HarvestSettings.from_policy(household)
         deferral = float(settings.deferral_discount)
-        proposals = scan(household, transactions, tax_book, view.prices, as_of, settings,
+        # scan converts the tax book and each security's own price itself: given prices
+        # already in the base currency it would convert a foreign security's price twice.
+        proposals = scan(household, transactions, tax_book, own_prices, as_of, settings,
                          options.costs, positions, fx=fx)
         chosen = {(p.account, p.symbol) for p in proposals if p.status == PROPOSED}
         for lot in lots:

@@ -11,6 +11,7 @@ from lotwise.ledger import replay
 from lotwise.model import Price, TargetAllocation
 from lotwise.model.prices import PriceTable
 from lotwise.plan import PlanOptions, make_plan
+from lotwise.plan.gain_harvest import gain_harvest
 from lotwise.plan.harvest import scan
 
 from ..regimes.households import D, household, journal
@@ -98,3 +99,21 @@ def test_a_plans_harvest_of_a_foreign_currency_security_is_the_harvest_scans() -
                      PlanOptions(rebalance_to="target", harvest=True), fx=FX)
     assert plan.verification.ok, plan.verification.problems
     assert harvest.explanation in plan.notes
+
+
+def test_a_us_residents_gain_harvest_converts_a_foreign_securitys_price_to_usd() -> None:
+    # Alex (US) holds XIC, priced in CAD, in his USD account: its gain is the CAD price in
+    # USD less the USD basis, 100 × (40 − 30) / 1.35, not 100 × 40 CAD less 2,222.22 USD.
+    hh = replace(HOUSEHOLD, tax={**HOUSEHOLD.tax, "years": {"2026": {"ordinary_income": 30000}}})
+    txns = journal(f"""
+        {BOUGHT} alex_tax deposit amount=20000
+        {BOUGHT} alex_tax buy XIC 100 @30
+    """)
+    prices = PriceTable([Price(TODAY, "VTI", D(260)), Price(TODAY, "XIC", D(40))])
+    book = replay(hh, txns, as_of=TODAY, fx=FX)
+    (harvest,) = gain_harvest(hh, book, prices, TODAY, fx=FX)
+    assert harvest.room > 1000
+    ((account, symbol, sale),) = harvest.lots
+    assert (account, symbol) == ("alex_tax", "XIC")
+    assert abs(sale.gain - D(1000) / RATE) < D("0.01")
+    assert harvest.explanation.startswith(f"alex: {harvest.room:,.2f} USD of long-term gain")

@@ -83,7 +83,7 @@ def harvest_command(
     proposals = scan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
                      costs=costs, fx=ctx.fx)
     together = combined_tax_saved(ctx.household, ctx.book, ctx.as_of, proposals)
-    gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs)
+    gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs, ctx.fx)
     exempt = exempt_harvest(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
                             costs, ctx.fx)
     shown = proposals if show_all else [p for p in proposals if p.status != "below_threshold"]

@@ -188,6 +188,15 @@ def test_the_uk_example_plans_in_gbp_with_pooled_sales() -> None:
     assert gia_sales and all(lot["term"] == "pool" for t in gia_sales for lot in t["lots"])
     assert all("POOLED_GAIN" in t["reasons"] for t in gia_sales
                if any(Decimal(lot["gain"]) > 0 for lot in t["lots"]))
+    # the fund without reporting status is not bought in a GIA (SI 2009/3001 regs. 17, 18)
+    assert not [t for t in plan["trades"] if t["action"] == "buy" and t["symbol"] == "VTI"
+                and t["account"].endswith("_gia")]
+    # the table's column of what is sold speaks of the pool, not of lots
+    result = runner.invoke(app, ["plan", *files("uk"), "--as-of", "2026-11-20", "--no-save"],
+                           env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "action" in line)
+    assert " pool " in header and " lots " not in header
 
 
 def test_withholding_is_lost_only_where_it_cannot_be_credited() -> None:

@@ -117,3 +117,4 @@ def test_a_us_residents_gain_harvest_converts_a_foreign_securitys_price_to_usd()
     assert (account, symbol) == ("alex_tax", "XIC")
     assert abs(sale.gain - D(1000) / RATE) < D("0.01")
     assert harvest.explanation.startswith(f"alex: {harvest.room:,.2f} USD of long-term gain")
+    assert "-0.00" not in harvest.explanation

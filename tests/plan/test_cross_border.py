@@ -11,6 +11,7 @@ from lotwise.ledger import replay
 from lotwise.model import Price, TargetAllocation
 from lotwise.model.prices import PriceTable
 from lotwise.plan import PlanOptions, make_plan
+from lotwise.plan.gain_harvest import gain_harvest
 from lotwise.plan.harvest import scan
 
 from ..regimes.households import D, household, journal
@@ -70,3 +71,50 @@ def test_a_canadians_loss_is_valued_in_cad_and_reported_in_the_base_currency() -
     # carried at 0.9 × 1/2 × 43.41 % of the CAD loss, shown in USD
     expected = harvest.loss * D("0.9") * D("0.5") * D("0.4341")
     assert abs(harvest.carry_value - expected) < D("0.01")
+
+
+def test_a_plans_harvest_of_a_foreign_currency_security_is_the_harvest_scans() -> None:
+    """The plan's harvest uses the same loss as ``lotwise harvest``: a CAD security in a
+    USD-based household is converted once, not twice."""
+    base = household({"alex": "US", "claire": "CA"},
+                     {"alex_tax": ("alex", "taxable"),
+                      "claire_cash": ("claire", "non_registered")},
+                     securities={"VTI": None, "XIC": "tsx", "ZCN": "tsx2"},
+                     currencies={"VTI": "USD", "XIC": "CAD", "ZCN": "CAD"}, base="USD")
+    classes = {"VTI": "us", "XIC": "canada", "ZCN": "canada"}
+    hh = replace(
+        base,
+        securities={s: replace(sec, asset_class=classes[s])
+                    for s, sec in base.securities.items()},
+        targets=HOUSEHOLD.targets, tax=HOUSEHOLD.tax,
+    )
+    prices = PriceTable([Price(TODAY, "VTI", D(260)), Price(TODAY, "XIC", D(25)),
+                         Price(TODAY, "ZCN", D(30))])
+    book = replay(hh, JOURNAL, as_of=TODAY, fx=FX)
+    (harvest,) = [p for p in scan(hh, JOURNAL, book, prices, TODAY, fx=FX)
+                  if p.symbol == "XIC"]
+    assert harvest.status == "proposed"
+    assert abs(harvest.loss - D(1500) / RATE) < D(10)
+    plan = make_plan(hh, JOURNAL, book, prices, TODAY,
+                     PlanOptions(rebalance_to="target", harvest=True), fx=FX)
+    assert plan.verification.ok, plan.verification.problems
+    assert harvest.explanation in plan.notes
+
+
+def test_a_us_residents_gain_harvest_converts_a_foreign_securitys_price_to_usd() -> None:
+    # Alex (US) holds XIC, priced in CAD, in his USD account: its gain is the CAD price in
+    # USD less the USD basis, 100 × (40 − 30) / 1.35, not 100 × 40 CAD less 2,222.22 USD.
+    hh = replace(HOUSEHOLD, tax={**HOUSEHOLD.tax, "years": {"2026": {"ordinary_income": 30000}}})
+    txns = journal(f"""
+        {BOUGHT} alex_tax deposit amount=20000
+        {BOUGHT} alex_tax buy XIC 100 @30
+    """)
+    prices = PriceTable([Price(TODAY, "VTI", D(260)), Price(TODAY, "XIC", D(40))])
+    book = replay(hh, txns, as_of=TODAY, fx=FX)
+    (harvest,) = gain_harvest(hh, book, prices, TODAY, fx=FX)
+    assert harvest.room > 1000
+    ((account, symbol, sale),) = harvest.lots
+    assert (account, symbol) == ("alex_tax", "XIC")
+    assert abs(sale.gain - D(1000) / RATE) < D("0.01")
+    assert harvest.explanation.startswith(f"alex: {harvest.room:,.2f} USD of long-term gain")
+    assert "-0.00" not in harvest.explanation

@@ -94,6 +94,33 @@ def test_a_uk_harvest_never_swaps_into_a_fund_without_reporting_status() -> None
     assert ("CSPX, the other security of its class, is not offered") in proposal.explanation
 
 
+def test_a_uk_plan_buys_no_fund_without_reporting_status_in_a_gia() -> None:
+    # SI 2009/3001 regs. 17, 18: a GIA holding of CSPX would make its later gains income, so
+    # a plan that may buy VUSA (same class, reporting status) there buys that instead; the
+    # ISA may still buy CSPX, and a GIA whose class has no other fund may too.
+    hh = replace(with_reporting_status(VUSA=True, CSPX=False), targets=TargetAllocation(
+        {"equity": D(1)}))
+    txns = journal("""
+        2026-01-05 gia deposit amount=30000
+        2026-01-05 isa deposit amount=5000
+    """)
+    prices = PriceTable([Price(TODAY, "VUSA", D(80)), Price(TODAY, "CSPX", D(20)),
+                         Price(TODAY, "ISF", D(19))])
+    plan = make_plan(hh, txns, replay(hh, txns, as_of=TODAY), prices, TODAY,
+                     PlanOptions(rebalance_to="target"))
+    assert plan.verification.ok, plan.verification.problems
+    bought = {(t.account, t.symbol) for t in plan.trades if t.action == "buy"}
+    assert bought and ("gia", "CSPX") not in bought
+    assert ("CSPX is not bought in gia: without UK reporting status its gains would be "
+            "offshore income gains, taxed as income (SI 2009/3001 regs. 17, 18); it may buy "
+            "VUSA or ISF of the same class instead") in plan.notes
+    assert not any(n.startswith("CSPX is not bought in isa") for n in plan.notes)
+    only = replace(hh, securities={s: v for s, v in hh.securities.items() if s == "CSPX"})
+    plan = make_plan(only, txns, replay(only, txns, as_of=TODAY), prices, TODAY,
+                     PlanOptions(rebalance_to="target"))
+    assert ("gia", "CSPX") in {(t.account, t.symbol) for t in plan.trades}
+
+
 def test_the_uk_examples_harvest_json_names_the_funds_not_offered() -> None:
     result = runner.invoke(app, ["harvest", *files("uk"), "--as-of", "2025-04-21", "--all",
                                  "--json"])
@@ -161,6 +188,15 @@ def test_the_uk_example_plans_in_gbp_with_pooled_sales() -> None:
     assert gia_sales and all(lot["term"] == "pool" for t in gia_sales for lot in t["lots"])
     assert all("POOLED_GAIN" in t["reasons"] for t in gia_sales
                if any(Decimal(lot["gain"]) > 0 for lot in t["lots"]))
+    # the fund without reporting status is not bought in a GIA (SI 2009/3001 regs. 17, 18)
+    assert not [t for t in plan["trades"] if t["action"] == "buy" and t["symbol"] == "VTI"
+                and t["account"].endswith("_gia")]
+    # the table's column of what is sold speaks of the pool, not of lots
+    result = runner.invoke(app, ["plan", *files("uk"), "--as-of", "2026-11-20", "--no-save"],
+                           env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "action" in line)
+    assert " pool " in header and " lots " not in header
 
 
 def test_withholding_is_lost_only_where_it_cannot_be_credited() -> None:

@@ -77,7 +77,7 @@ def test_the_uk_story_matches_as_it_says() -> None:
 @pytest.mark.parametrize("name", ["ca", "uk"])
 def test_the_scripts_write_the_bundled_files_again(name: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(SCRIPTS))  # as when run: their shared module beside them
+    monkeypatch.syspath_prepend(str(SCRIPTS))  # as when run: the script's folder on sys.path
     spec = importlib.util.spec_from_file_location(f"make_{name}",
                                                   SCRIPTS / f"make_{name}_example.py")
     assert spec is not None and spec.loader is not None

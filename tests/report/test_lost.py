@@ -26,9 +26,26 @@ def test_a_spouses_tfsa_purchase_loses_the_superficial_loss_for_good() -> None:
         "superficial loss", "claire", "cash", "X", Decimal(1000))
     assert (lost.substitute_account, lost.substitute_owner, lost.substitute_account_type) == (
         "tfsa", "marc", "tfsa")
-    assert "marc's TFSA" in lost.why and "no adjusted cost base" in lost.why
+    assert "marc's TFSA" in lost.why and "a registered plan has no adjusted cost base" in lost.why
     assert lost.to_json()["amount"] == "1000.00"
     assert lost.authority == "ITA s.40(2)(g)(i), s.53(1)(f)"
+
+
+def test_a_canadians_us_ira_purchase_is_not_called_a_registered_plan() -> None:
+    """A Canadian resident's US IRA is no registered plan (ITA s.248(1)), but keeps no ACB
+    either: the denied loss is lost, and the reason says what the account is."""
+    hh = household({"luc": "CA"},
+                   {"cash": ("luc", "non_registered"), "ira": ("luc", "traditional")})
+    book = replay(hh, journal("""
+        2025-01-02 cash buy X 100 @50
+        2025-04-07 cash sell X 100 @40
+        2025-04-22 ira buy X 100 @41
+    """))
+    (lost,) = ca_lost_for_good(hh, book.superficial_losses)
+    assert lost.amount == Decimal(1000) and lost.substitute_account_type == "traditional"
+    assert "registered plan" not in lost.why
+    assert ("a retirement or savings plan outside Canadian capital gains rules has no "
+            "adjusted cost base") in lost.why
 
 
 def test_a_rebuy_in_the_same_non_registered_account_is_not_lost() -> None:

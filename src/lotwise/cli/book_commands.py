@@ -221,7 +221,7 @@ def _print_form_8949(
 ) -> None:
     for term, part in (("short", "Part I — short-term"), ("long", "Part II — long-term")):
         chosen = [r for r in rows if r["term"] == term]
-        console.print(table(chosen, GAIN_COLUMNS, f"Form 8949 {part}, {year}"))
+        console.print(table(chosen, GAIN_COLUMNS, f"Form 8949 {part}, {year}, in USD"))
         t = sums[term]
         console.print(
             f"  totals: proceeds {t['proceeds']}  basis {t['basis']}  "
@@ -229,7 +229,7 @@ def _print_form_8949(
         )
     if washes:
         console.print(table(washes, list(washes[0]), f"Wash sales in {year}"))
-    console.print(f"Net realized {year}: {sums['all']['gain']} "
+    console.print(f"Net realized {year}: {sums['all']['gain']} USD "
                   f"(wash-sale adjustments {sums['all']['wash_sale_adjustments']})")
 
 

@@ -83,7 +83,7 @@ def harvest_command(
     proposals = scan(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
                      costs=costs, fx=ctx.fx)
     together = combined_tax_saved(ctx.household, ctx.book, ctx.as_of, proposals)
-    gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs)
+    gains = gain_harvest(ctx.household, ctx.book, ctx.prices, ctx.as_of, costs, ctx.fx)
     exempt = exempt_harvest(ctx.household, ctx.transactions, ctx.book, ctx.prices, ctx.as_of,
                             costs, ctx.fx)
     shown = proposals if show_all else [p for p in proposals if p.status != "below_threshold"]
@@ -94,7 +94,8 @@ def harvest_command(
             "proposals": [proposal_json(p) for p in shown],
             "tax_saved_together": {u: cents(v) for u, v in together.items()},
             "gain_harvest": [
-                {"tax_unit": g.unit, "zero_rate_room": cents(g.room), "gain": cents(g.gain),
+                {"tax_unit": g.unit, "currency": "USD", "zero_rate_room": cents(g.room),
+                 "gain": cents(g.gain),
                  "federal_tax": cents(g.federal_tax), "other_tax": cents(g.other_tax),
                  "lots": [{"account": a, "symbol": s, "lot": lot.lot_id,
                            "quantity": shares(lot.quantity), "gain": cents(lot.gain)}

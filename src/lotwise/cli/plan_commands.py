@@ -183,8 +183,12 @@ def print_plan(plan: Plan, plan_id: str | None = None) -> None:
         }
         for t in plan.trades
     ]
+    # a Canadian ACB pool or a UK section 104 holding is sold at its average cost: no lots
+    terms = {lot.term for t in plan.trades for lot in t.lots}
+    sold_from = ("pool" if terms == {"pool"} else "lots or pool" if "pool" in terms
+                 else "lots")
     console.print(table(rows, ("account", "action", "symbol", "quantity", "price", "value",
-                               "lots", "why"), title))
+                               "lots", "why"), title, headers={"lots": sold_from}))
     if not plan.trades:
         console.print("No trades: nothing to do today.")
     before = {r["asset_class"]: r for r in allocation_rows(plan.before)}

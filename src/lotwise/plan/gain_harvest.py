@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
+from lotwise.fx import FxTable
 from lotwise.ledger.book import Book
 from lotwise.ledger.holding import term_on
 from lotwise.model.household import Household
 from lotwise.model.lots import Term
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import PriceTable
+from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts
 from lotwise.plan.taxes import tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
@@ -33,6 +35,12 @@ from lotwise.tax.federal import TaxPosition, compute
 from lotwise.tax.marginal import zero_rate_room
 
 STEP = Decimal("0.0001")
+
+
+def _no_negative_zero(amount: Decimal) -> Decimal:
+    """``amount``, a difference of two computations, with a rounding dust of less than half a
+    cent shown as 0.00 rather than -0.00."""
+    return ZERO if abs(amount) < Decimal("0.005") else amount
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,14 @@ class GainHarvest:
 
 
 def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: date,
-                 costs: TradingCosts | None = None) -> list[GainHarvest]:
+                 costs: TradingCosts | None = None,
+                 fx: FxTable | None = None) -> list[GainHarvest]:
+    """Each US tax unit's gain harvest, in USD (the unit's tax currency): a lot's price is
+    converted from its security's currency (``fx``) before it meets the lot's USD basis."""
     costs = costs or TradingCosts()
     out = []
     unit_of = unit_of_accounts(household)
+    view = in_base_currency(household, book, prices, fx, as_of)
     for unit, pos in tax_positions(household, book, as_of).items():
         if not isinstance(pos, TaxPosition):
             continue  # the 0 % bracket is US law
@@ -63,7 +75,8 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
                 continue
             if term_on(lot.holding_start, as_of) is not Term.LONG:
                 continue
-            price = prices.price_on(lot.symbol, as_of)
+            price = (view.prices.price_on(lot.symbol, as_of)
+                     / view.factor(book.currency_of(account.id)))
             gain = lot.quantity * price - lot.basis
             if gain > 0:
                 candidates.append((gain / (lot.quantity * price), lot, price,
@@ -88,15 +101,15 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
         base, after = compute(pos), compute(pos.with_gains(ZERO, gain))
         value = sum((s.proceeds for _, _, s in chosen), ZERO)
         trading = 2 * value * costs.spread + 2 * costs.commission * len(chosen)
-        federal = after.income_tax - base.income_tax
-        other = (after.total - base.total) - federal
-        text = (f"{unit}: {room:,.2f} of long-term gain fits in the 0 % bracket; "
+        federal = _no_negative_zero(after.income_tax - base.income_tax)
+        other = _no_negative_zero((after.total - base.total) - federal)
+        text = (f"{unit}: {room:,.2f} USD of long-term gain fits in the 0 % bracket; "
                 f"realizing {gain:,.2f} ({counted(len(chosen), 'lot')}, sold and bought back "
                 f"at once — gains have no wash-sale rule) raises the basis by as much for "
                 f"{federal:,.2f} of federal income tax")
         text += f" and {other:,.2f} of state tax and NIIT" if other else ""
         text += f"; trading costs {trading:,.2f}."
         if not chosen:
-            text = f"{unit}: no long-term gains to harvest in the {room:,.2f} of 0 % room."
+            text = f"{unit}: no long-term gains to harvest in the {room:,.2f} USD of 0 % room."
         out.append(GainHarvest(unit, room, tuple(chosen), gain, federal, other, trading, text))
     return out

@@ -73,7 +73,7 @@ from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
 from lotwise.plan.withholding_cost import describe as describe_withholding
 from lotwise.plan.withholding_cost import dividend_sources, horizon_years, lost_withholding
-from lotwise.regimes.base import US, regime_code, regime_for
+from lotwise.regimes.base import UK, US, regime_code, regime_for
 from lotwise.report.words import account_kind
 from lotwise.report.words import words as regime_words
 from lotwise.tax.marginal import MarginalRates
@@ -239,7 +239,7 @@ def propose(
     view = in_base_currency(household, book, prices, fx, as_of)
     factors = {unit: view.factor(book.currency_of(account))
                for account, unit in unit_of_accounts(household).items()}
-    tax_book, book, prices = book, view.book, view.prices
+    tax_book, book, own_prices, prices = book, view.book, prices, view.prices
     _check_flows(household, book, prices, as_of, options)
     check_contributions(household, transactions,
                         [(flow.account, flow.amount) for flow in options.flows], as_of, fx,
@@ -264,7 +264,9 @@ def propose(
     if options.harvest:
         settings = HarvestSettings.from_policy(household)
         deferral = float(settings.deferral_discount)
-        proposals = scan(household, transactions, tax_book, view.prices, as_of, settings,
+        # scan converts the tax book and each security's own price itself: given prices
+        # already in the base currency it would convert a foreign security's price twice.
+        proposals = scan(household, transactions, tax_book, own_prices, as_of, settings,
                          options.costs, positions, fx=fx)
         chosen = {(p.account, p.symbol) for p in proposals if p.status == PROPOSED}
         for lot in lots:
@@ -526,6 +528,7 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
     out = []
     noted: set[tuple[str, str]] = set()
     unit_of = unit_of_accounts(household)
+    offshore = _offshore_funds_not_bought(household, prices, as_of)
     for account in household.accounts.values():
         unit = unit_of[account.id]
         for symbol, security in household.securities.items():
@@ -534,6 +537,13 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
             try:
                 price = prices.price_on(symbol, as_of)
             except MissingPriceError:
+                continue
+            instead = offshore.get((account.id, symbol))
+            if instead:
+                notes.append(f"{symbol} is not bought in {account.id}: without UK reporting "
+                             f"status its gains would be offshore income gains, taxed as "
+                             f"income (SI 2009/3001 regs. 17, 18); it may buy "
+                             f"{' or '.join(instead)} of the same class instead")
                 continue
             group = security.group
             blockers = guard.buy_blockers(account.id, symbol)
@@ -552,6 +562,40 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
                             account_index[account.id], unit, group,
                             guard.buy_keys(account.id, symbol)))
     return out
+
+
+def _offshore_funds_not_bought(household: Household, prices: PriceTable,
+                               as_of: date) -> dict[tuple[str, str], list[str]]:
+    """(account, fund) -> the securities bought instead, for each fund without UK reporting
+    status (``uk_reporting_fund = false``) that a UK resident's GIA could buy while it may
+    also buy another priced security of the same class whose gains are capital gains.  A
+    gain on the fund would be an offshore income gain, charged to income tax (SI 2009/3001
+    regs. 17, 18), as :mod:`lotwise.plan.harvest` never offers one as a replacement.  Where
+    the fund is the class's only security the account may buy, it stays a candidate."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for account in household.accounts.values():
+        if (regime_code(household.owners[account.owner]) != UK
+                or not account.type.is_taxable):
+            continue
+        buyable = {s: sec for s, sec in household.securities.items()
+                   if account.may_buy(s) and _priced(prices, s, as_of)}
+        for symbol, security in buyable.items():
+            if security.uk_reporting_fund is not False:
+                continue
+            instead = [s for s, sec in buyable.items()
+                       if sec.asset_class == security.asset_class
+                       and sec.uk_reporting_fund is not False]
+            if instead:
+                out[(account.id, symbol)] = instead
+    return out
+
+
+def _priced(prices: PriceTable, symbol: str, as_of: date) -> bool:
+    try:
+        prices.price_on(symbol, as_of)
+    except MissingPriceError:
+        return False
+    return True
 
 
 def _rate(lot: _Lot, rates: dict[str, MarginalRates]) -> float:

@@ -100,6 +100,9 @@ def us_lost_for_good(household: Household, washes: Iterable[WashSale]) -> list[L
     return out
 
 
+_CA_REGISTERED = frozenset({"rrsp", "rrif", "tfsa", "resp", "fhsa"})
+
+
 def ca_lost_for_good(household: Household, losses: Iterable[SuperficialLoss]) -> list[LostLoss]:
     """The parts of the superficial losses among ``losses`` that are lost for good, one per
     substituted account, with the reason."""
@@ -111,7 +114,10 @@ def ca_lost_for_good(household: Household, losses: Iterable[SuperficialLoss]) ->
             holder, kind, where = _owned(household, s.account)
             account = household.accounts.get(s.account)
             if account is not None and not account.type.is_taxable:
-                why = (f"identical {s.symbol} bought in {where}; a registered plan has no "
+                plan = ("a registered plan" if account.type.value in _CA_REGISTERED
+                        else "a retirement or savings plan outside Canadian capital gains "
+                             "rules")
+                why = (f"identical {s.symbol} bought in {where}; {plan} has no "
                        "adjusted cost base to add the denied loss to")
             else:
                 why = (f"identical {s.symbol} bought by {s.owner}, an affiliated person, in "

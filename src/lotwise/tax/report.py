@@ -91,7 +91,7 @@ def _render_us(
 
     units_json: list[dict[str, Any]] = []
     renderables: list[RenderableType] = []
-    summary = Table(title=f"Tax {year} as of {as_of.isoformat()}")
+    summary = Table(title=f"US tax {year} (United States, USD) as of {as_of.isoformat()}")
     summary.add_column("Tax unit", style="cyan")
     summary.add_column("Status")
     summary.add_column("Realized ST", justify="right")
@@ -136,7 +136,8 @@ def _render_us(
             _pct(rates.short_loss),
             _pct(rates.long_loss),
         )
-        renderables.append(breakdown.to_rich(title=f"{unit.key}: tax computation {year}"))
+        renderables.append(breakdown.to_rich(
+            title=f"{unit.key}: tax computation {year} (United States, USD)"))
         lost = us_lost_for_good(household, (
             w for w in book.wash_sales
             if w.sold.year == year and w.sold <= as_of

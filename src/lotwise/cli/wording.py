@@ -57,7 +57,7 @@ def gift_outside_us(household: Household, account: str | None) -> InputError | N
         why = f"{account} belongs to {owner}, who is resident in {words(regimes[owner]).country}"
         elsewhere = regimes[owner]
     else:
-        if any(regimes[a.owner] == "US" and a.type.is_taxable
+        if any(regimes[a.owner] == "US" and a.is_taxable
                for a in household.accounts.values()):
             return None
         others = in_order(regimes.values())

@@ -340,3 +340,41 @@ def test_tax_says_why_a_us_wash_sale_loss_is_lost_for_good() -> None:
     assert unit["wash_sales_lost_for_good"] == "1000.20"
     out = " ".join(run(*args).split())
     assert "wash-sale losses lost for good in 2025" in out and "Rev. Rul. 2008-5" in out
+
+
+US_TFSA = """\
+format_version = 1
+id = "cross"
+
+[owners.sam]
+tax_residence = "US"
+
+[accounts.sam_tfsa]
+owner = "sam"
+type = "tfsa"
+
+[securities.VTI]
+asset_class = "us"
+
+[targets]
+us = 1
+"""
+
+
+@pytest.mark.parametrize("command", ["lots", "holdings"])
+def test_a_wrapper_the_owners_country_does_not_recognize_is_noted(tmp_path: Path,
+                                                                  command: str) -> None:
+    files = {"h.toml": US_TFSA, "p.csv": "date,symbol,price\n2025-06-30,VTI,110\n",
+             "t.csv": "date,account,action,symbol,quantity,price,fees,amount,lot,id,memo\n"
+                      "2025-01-02,sam_tfsa,deposit,,,,,1000,,,\n"
+                      "2025-01-02,sam_tfsa,buy,VTI,10,100,,,,,\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, [command, *AS_OF, "--household", str(tmp_path / "h.toml"),
+                                      "--transactions", str(tmp_path / "t.csv"),
+                                      "--prices", str(tmp_path / "p.csv"), "--json"])
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.stderr.split())
+    assert "sam_tfsa (tfsa, Canada) is taxed as an ordinary account" in note
+    assert "resident in the US" in note and "wrappers.toml US tfsa: IRC §61" in note
+    json.loads(result.stdout)  # the note stays off the JSON

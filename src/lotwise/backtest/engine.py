@@ -222,7 +222,7 @@ class Engine:
         self.guard = WashGuard()
         self.journal: list[Transaction] = []
         self.taxes = tax_model(setup.tax)
-        self.taxable = {a.id: a.type.is_taxable for a in setup.household.accounts.values()}
+        self.taxable = {a.id: a.is_taxable for a in setup.household.accounts.values()}
         self.years: dict[int, _Year] = {}
         self.year_tax: dict[int, YearTax] = {}
         self.rejected = 0
@@ -486,7 +486,7 @@ class Engine:
     def _tax_for(self, year: int) -> YearTax:
         accounts = self.household.accounts
         short, long = realized_by_term(
-            self.view.disposals_in(year), lambda a: accounts[a].type.is_taxable, year
+            self.view.disposals_in(year), lambda a: accounts[a].is_taxable, year
         )
         record = self.years.get(year)
         qualified = record.qualified if record else ZERO

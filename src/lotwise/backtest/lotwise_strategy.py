@@ -117,7 +117,7 @@ class LotwiseStrategy:
     def _loss_worth_a_look(self, state: State) -> bool:
         settings = HarvestSettings()
         for (account, symbol), _ in state.book.positions().items():
-            if not state.household.accounts[account].type.is_taxable:
+            if not state.household.accounts[account].is_taxable:
                 continue
             price = state.quotes[symbol]
             loss = ZERO

@@ -341,7 +341,7 @@ class State:
         accounts = self.household.accounts
         return realized_by_term(
             self.book.disposals_in(self.as_of.year),
-            lambda a: accounts[a].type.is_taxable,
+            lambda a: accounts[a].is_taxable,
             self.as_of.year,
         )
 

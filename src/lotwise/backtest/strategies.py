@@ -54,8 +54,8 @@ class Plan:
         self.trades: list[Trade] = []
         self.min_trade = min_trade
         accounts = state.household.accounts
-        self.accounts = sorted(accounts, key=lambda a: (accounts[a].type.is_taxable, a))
-        self.taxable = {a: accounts[a].type.is_taxable for a in accounts}
+        self.accounts = sorted(accounts, key=lambda a: (accounts[a].is_taxable, a))
+        self.taxable = {a: accounts[a].is_taxable for a in accounts}
         self.cash = {
             a: float(state.cash.get(a, Decimal(0))) - float(state.needs.get(a, Decimal(0)))
             for a in accounts

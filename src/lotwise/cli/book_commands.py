@@ -22,7 +22,8 @@ from lotwise.cli.options import (
     TransactionsOpt,
     as_date,
 )
-from lotwise.cli.output import console, friendly_errors, print_json, table
+from lotwise.cli.output import console, errors, friendly_errors, print_json, table
+from lotwise.cli.wording import unsheltered_notes
 from lotwise.errors import InputError, Source
 from lotwise.ledger.book import Book
 from lotwise.regimes.base import CA, UK, US, owner_regimes
@@ -90,6 +91,8 @@ def lots_command(
     Canadian residents' ACB pools and UK residents' section 104 holdings."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
+    for note in unsheltered_notes(ctx.household):
+        errors.print(note)
     # basis and price in one currency, so the gain is right; no rate for the cash
     view = ctx.in_base_currency(lots_only=True)
     rows = lot_rows(view.book, view.prices, ctx.as_of)
@@ -279,6 +282,8 @@ def holdings_command(
     """Holdings by account and asset class: allocation against target, and drift."""
     ctx = load_context(household=household, transactions=transactions, prices=prices, db=db,
                        household_id=household_id, as_of=as_date(as_of), fx=fx)
+    for note in unsheltered_notes(ctx.household):
+        errors.print(note)
     view = ctx.in_base_currency()
     data = holdings_rows(allocation(ctx.household, view.book, view.prices, ctx.as_of),
                          view.currency, cash_rows(ctx.book, view.book.cash))

@@ -70,7 +70,7 @@ def demo_command(db: DbOpt = None, as_of: AsOfOpt = None, json_out: JsonOpt = Fa
     console.print(f"Imported {txn_result.added} new transactions "
                   f"({txn_result.skipped} already present) and {price_result.added} prices.\n")
     print_holdings(holdings)
-    taxable = {a.id for a in ctx.household.accounts.values() if a.type.is_taxable}
+    taxable = {a.id for a in ctx.household.accounts.values() if a.is_taxable}
     shown = [row for row in lots if row["account"] in taxable]
     console.print(table(shown, LOT_COLUMNS, f"Open lots in taxable accounts on {ctx.as_of} "
                         f"({len(shown)} of {len(lots)} lots; `lotwise lots` lists all)"))

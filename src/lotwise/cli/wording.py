@@ -57,7 +57,7 @@ def gift_outside_us(household: Household, account: str | None) -> InputError | N
         why = f"{account} belongs to {owner}, who is resident in {words(regimes[owner]).country}"
         elsewhere = regimes[owner]
     else:
-        if any(regimes[a.owner] == "US" and a.type.is_taxable
+        if any(regimes[a.owner] == "US" and a.is_taxable
                for a in household.accounts.values()):
             return None
         others = in_order(regimes.values())
@@ -95,3 +95,23 @@ def us_only_options_note(household: Household, given: list[str]) -> str | None:
 def _and(names: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+_COUNTRY = {"US": "the US", "CA": "Canada", "UK": "the UK"}
+
+
+def unsheltered_notes(household: Household) -> list[str]:
+    """A note for each account of another country that its owner's country taxes as an
+    ordinary account (lotwise/data/wrappers.toml), citing the table's row."""
+    notes = []
+    for account, seen in household.unsheltered():
+        home = _COUNTRY.get(account.type.jurisdiction, account.type.jurisdiction)
+        residence = _COUNTRY.get(seen.residence, seen.residence)
+        doubt = " (the law is uncertain: lotwise takes the treatment that taxes)" \
+            if seen.uncertain else ""
+        notes.append(
+            f"note: {account.id} ({account.type.value}, {home}) is taxed as an ordinary "
+            f"account: its owner {account.owner} is resident in {residence}, which does not "
+            f"recognize it{doubt}. wrappers.toml {seen.residence} {seen.type}: {seen.authority}"
+        )
+    return notes

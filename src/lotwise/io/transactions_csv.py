@@ -470,7 +470,7 @@ def _transfer_accounts(cells: RowCells, household: Household, source: str | None
     residence = (household.owners[household.accounts[source].owner].tax_residence
                  if source is not None else US)
     said = words(normalise_country(residence) or US)
-    if source is not None and not household.accounts[source].type.is_taxable:
+    if source is not None and not household.accounts[source].is_taxable:
         kind = household.accounts[source].type.value
         cells.problem(
             "account",
@@ -482,7 +482,7 @@ def _transfer_accounts(cells: RowCells, household: Household, source: str | None
     if target is None:
         return None
     kind = household.accounts[target].type
-    if not kind.is_taxable:
+    if not household.accounts[target].is_taxable:
         cells.problem(
             "to_account",
             f"a transfer moves shares between {said.taxable_adjective} accounts, and "

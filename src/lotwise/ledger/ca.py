@@ -301,7 +301,7 @@ class CaReplayer(PooledReplayer):
         # account -> its owner, and whether a denied loss added there is lost for good: the
         # property is in a registered plan, or with a person lotwise keeps no Canadian ACB for
         self.substitute_holder = {
-            a.id: (a.owner, not a.type.is_taxable or a.owner not in self.tracked)
+            a.id: (a.owner, not a.is_taxable or a.owner not in self.tracked)
             for a in household.accounts.values()
         }
 

@@ -127,7 +127,7 @@ class PooledReplayer(ABC):
         self.household = household
         self.accounts = frozenset(accounts)
         self.owner_of = {a: household.accounts[a].owner for a in self.accounts}
-        self.taxable = {a: household.accounts[a].type.is_taxable for a in self.accounts}
+        self.taxable = {a: household.accounts[a].is_taxable for a in self.accounts}
         self.held: dict[tuple[str, str], Decimal] = {}
         self.pools: dict[tuple[str, str, str], Pool] = {}
         self.cash_events: list[CashEvent] = []

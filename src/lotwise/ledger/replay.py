@@ -324,7 +324,7 @@ class Replayer:
         self.unit_of = {
             acct.id: household.tax_unit_key(acct.owner) for acct in household.accounts.values()
         }
-        self.taxable = {acct.id: acct.type.is_taxable for acct in household.accounts.values()}
+        self.taxable = {acct.id: acct.is_taxable for acct in household.accounts.values()}
         self.lot_method = {acct.id: acct.lot_method for acct in household.accounts.values()}
         self.group_of = {sym: sec.group for sym, sec in household.securities.items()}
         # Relief methods by name, each with whether it averages basis and whether it takes

@@ -536,7 +536,7 @@ def replay_uk(household: Household, accounts: Sequence[str],
     they no longer change.  Each pass settles at least the earliest transfer whose cost
     was still open, so it takes at most one pass more than there are transfers."""
     within_cgt = {a: household.accounts[a].owner for a in accounts
-                  if household.accounts[a].type.is_taxable}
+                  if household.accounts[a].is_taxable}
     rows = [(within_cgt[t.account], t) for t in transactions if t.account in within_cgt]
     costs: dict[str, Decimal] = {}
     passes = 0

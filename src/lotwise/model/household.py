@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+
+from lotwise.model.wrappers import Recognition, recognition, treated_as
 
 
 class AccountType(StrEnum):
@@ -32,6 +34,8 @@ class AccountType(StrEnum):
     ISA = "isa"  # individual savings account: outside CGT (ISA Regulations 1998 reg. 22, 34)
     SIPP = "sipp"  # self-invested personal pension: outside CGT (TCGA 1992 s.271(1A))
 
+    # The treatment in the type's own country; whether an account is sheltered for its
+    # owner is :attr:`Account.is_taxable` etc., which weigh the owner's residence.
     @property
     def is_taxable(self) -> bool:
         return self in _TAXABLE_TYPES
@@ -114,10 +118,31 @@ class Account:
     fractional: bool = True
     drip: bool | None = None
     jurisdiction: str = ""  # US, CA or UK; blank: the country of ``type``
+    # the type whose tax treatment the account gets from its owner's residence (a US
+    # resident's TFSA: ``taxable``); set by :class:`Household` from lotwise/data/wrappers.toml
+    treated_as: AccountType | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.jurisdiction:
             object.__setattr__(self, "jurisdiction", self.type.jurisdiction)
+
+    @property
+    def tax_type(self) -> AccountType:
+        """The type whose treatment the owner's country gives this account."""
+        return self.treated_as or self.type
+
+    @property
+    def is_taxable(self) -> bool:
+        """Whether the owner's country taxes the gains in this account as they are realized."""
+        return self.tax_type.is_taxable
+
+    @property
+    def is_tax_deferred(self) -> bool:
+        return self.tax_type.is_tax_deferred
+
+    @property
+    def is_tax_exempt(self) -> bool:
+        return self.tax_type.is_tax_exempt
 
     def may_buy(self, symbol: str) -> bool:
         return not self.allowed or symbol in self.allowed
@@ -223,8 +248,28 @@ class Household:
     source: str = field(default="household.toml", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        accounts = {
+            key: _treated(account, self.owners.get(account.owner))
+            for key, account in self.accounts.items()
+        }
+        object.__setattr__(self, "accounts", accounts)
         for name in ("owners", "accounts", "securities"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def recognition(self, account_id: str) -> Recognition:
+        """How the account's owner's country treats it, with the authority."""
+        account = self.accounts[account_id]
+        return recognition(self.owners[account.owner].tax_residence, account.type)
+
+    def unsheltered(self) -> list[tuple[Account, Recognition]]:
+        """Another country's wrappers that their owner's country taxes as ordinary accounts."""
+        found = []
+        for account in self.accounts.values():
+            if account.owner in self.owners:
+                seen = self.recognition(account.id)
+                if seen.loses_shelter:
+                    found.append((account, seen))
+        return found
 
     def owner_of(self, account_id: str) -> Owner:
         return self.owners[self.accounts[account_id].owner]
@@ -249,3 +294,11 @@ class Household:
     def group_of(self, symbol: str) -> str:
         security = self.securities.get(symbol)
         return security.group if security else symbol
+
+
+def _treated(account: Account, owner: Owner | None) -> Account:
+    """The account with ``treated_as`` set from its owner's residence (wrappers.toml)."""
+    if owner is None:
+        return account
+    kind = treated_as(owner.tax_residence, account.type)
+    return account if account.treated_as is kind else replace(account, treated_as=kind)

@@ -90,7 +90,7 @@ def harvest_calendar(household: Household, transactions: Sequence[Transaction], 
     entries += _switchbacks(household, transactions, book, prices, as_of)
     for lot in book.lots:
         account = household.accounts[lot.account]
-        if (not account.type.is_taxable or book.regime_of(lot.account) != US
+        if (not account.is_taxable or book.regime_of(lot.account) != US
                 or term_on(lot.holding_start, as_of) is Term.LONG):
             continue  # a holding period is US law
         day = long_term_from(lot.holding_start)

@@ -71,7 +71,7 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
         candidates = []
         for lot in book.lots:
             account = household.accounts[lot.account]
-            if not account.type.is_taxable or unit_of[account.id] != unit:
+            if not account.is_taxable or unit_of[account.id] != unit:
                 continue
             if term_on(lot.holding_start, as_of) is not Term.LONG:
                 continue

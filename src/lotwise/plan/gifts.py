@@ -57,7 +57,7 @@ def plan_gift(household: Household, book: Book, prices: PriceTable, as_of: date,
     candidates = []
     for lot in book.lots:
         acct = household.accounts[lot.account]
-        if (not acct.type.is_taxable or book.regime_of(lot.account) != US
+        if (not acct.is_taxable or book.regime_of(lot.account) != US
                 or (account is not None and lot.account != account)):
             continue
         if term_on(lot.holding_start, as_of) is not Term.LONG:

@@ -235,7 +235,7 @@ def loss_scopes(household: Household) -> dict[str, LossScope]:
     scopes: dict[str, LossScope] = {}
     by_owner: dict[str, LossScope] = {}
     for account in household.accounts.values():
-        if not account.type.is_taxable:
+        if not account.is_taxable:
             continue
         scope = by_owner.get(account.owner)
         if scope is None:

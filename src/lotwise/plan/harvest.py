@@ -200,7 +200,7 @@ class _Substitutes:
         # A UK resident's gain on a fund without reporting status is an offshore income gain,
         # taxed as income (SI 2009/3001 regs. 17, 18): within CGT, a harvest never swaps
         # into one from a fund whose gains stay capital gains.
-        avoid_offshore = (self.regimes[account.owner] == UK and account.type.is_taxable
+        avoid_offshore = (self.regimes[account.owner] == UK and account.is_taxable
                           and security.uk_reporting_fund is not False)
         key = (account_id, security.asset_class, avoid_offshore)
         pool = self.by_class.get(key)
@@ -276,7 +276,7 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
     guard = build_guard(household, transactions, book, as_of)
     unit_rates = {unit: rates(pos) for unit, pos in positions.items()}
     unit_of = unit_of_accounts(household)
-    taxable = {a.id for a in household.accounts.values() if a.type.is_taxable}
+    taxable = {a.id for a in household.accounts.values() if a.is_taxable}
     regimes = owner_regimes(household)
     terms = {a.id: regimes[a.owner] == US for a in household.accounts.values()}
     us_long_from = long_term_cutoff(as_of)

@@ -125,7 +125,7 @@ def location(household: Household, classes: Sequence[str],
             fixed.add(index)
         groups = default_ranks(name)
         for account in household.accounts.values():
-            ranks[(index, account.id)] = 0 if name == CASH else groups[character(account.type)]
+            ranks[(index, account.id)] = 0 if name == CASH else groups[character(account.tax_type)]
     return Location(ranks, frozenset(fixed), _withholding_lost(household, sources),
                     WITHHOLDING_RANKS)
 
@@ -137,7 +137,7 @@ def _withholding_lost(household: Household,
     out = set()
     regimes = {owner: regime_for(household, owner) for owner in household.owners}
     for account in household.accounts.values():
-        if account.type.is_taxable:
+        if account.is_taxable:
             continue  # credited against the owner's own tax
         for symbol in household.securities:
             source = sources.get(symbol)

@@ -459,7 +459,7 @@ def _lots(household: Household, book: Book, prices: PriceTable, as_of: date,
 
     for lot in book.lots:
         account = household.accounts[lot.account]
-        if not account.type.is_taxable:
+        if not account.is_taxable:
             sheltered.setdefault((lot.account, lot.symbol), []).append(lot)
             continue
         price = price_of.get(lot.symbol)
@@ -575,7 +575,7 @@ def _offshore_funds_not_bought(household: Household, prices: PriceTable,
     out: dict[tuple[str, str], list[str]] = {}
     for account in household.accounts.values():
         if (regime_code(household.owners[account.owner]) != UK
-                or not account.type.is_taxable):
+                or not account.is_taxable):
             continue
         buyable = {s: sec for s, sec in household.securities.items()
                    if account.may_buy(s) and _priced(prices, s, as_of)}
@@ -790,7 +790,7 @@ def _round_trades(household: Household, lots: list[_Lot], buys: list[_Buy],
             continue
         cash[account_id] += quantity * price * (1 - spread) - commission
         # Lots matter only where a sale is taxed; elsewhere the broker's default relieves them.
-        named = tuple(sales) if household.accounts[account_id].type.is_taxable else ()
+        named = tuple(sales) if household.accounts[account_id].is_taxable else ()
         trades.append(Trade(account_id, "sell", symbol, quantity, price, named, (), ""))
         spare[account_id].extend(
             (lot, lot.lot.quantity - take) for (lot, _), take in zip(chosen, takes, strict=True)
@@ -907,10 +907,10 @@ def _explain(trades: list[Trade], household: Household, before: Allocation,
             reasons.append(codes.ASSET_LOCATION)
             words.append(f"asset location: {security.asset_class} is better held in "
                          f"{'this' if trade.action == 'buy' else 'another'} kind of account")
-        if not kind.is_taxable:
+        if not account.is_taxable:
             reasons.append(codes.TAX_FREE_ACCOUNT)
             words.append(f"a trade inside {account_kind(kind.value)} costs no tax")
-        if trade.action == "sell" and kind.is_taxable:
+        if trade.action == "sell" and account.is_taxable:
             losses = [lot for lot in trade.lots if lot.gain < 0]
             longs = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "long"]
             shorts = [lot for lot in trade.lots if lot.gain >= 0 and lot.term == "short"]

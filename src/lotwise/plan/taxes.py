@@ -87,7 +87,7 @@ def tax_positions(household: Household, book: Book, as_of: date) -> dict[str, Po
     if any(code == US for code in regimes.values()):
         out.update(_us_positions(household, regimes, book, as_of))
     for owner_id, code in sorted(regimes.items()):
-        if code == US or not any(a.owner == owner_id and a.type.is_taxable
+        if code == US or not any(a.owner == owner_id and a.is_taxable
                                  for a in household.accounts.values()):
             continue
         if code == CA:

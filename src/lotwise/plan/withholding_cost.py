@@ -70,7 +70,7 @@ def lost_withholding(household: Household, book: Book, prices: PriceTable,
     out: dict[tuple[str, str], LostWithholding] = {}
     regimes = {owner: regime_for(household, owner) for owner in household.owners}
     for account in household.accounts.values():
-        if account.type.is_taxable:
+        if account.is_taxable:
             continue  # credited at home
         regime = regimes[account.owner]
         for symbol in household.securities:

@@ -11,7 +11,9 @@ asked of it, never of a country name:
 * :meth:`Regime.tax_year` / :meth:`Regime.tax_year_span` — the calendar year for the US
   and Canada, 6 April to 5 April for the UK;
 * :attr:`Regime.currency` — the currency the book of that owner is kept in;
-* :meth:`Regime.is_taxable` — whether an account's gains are taxed;
+* :meth:`Regime.is_taxable` — whether an account's gains are taxed: by its type in its own
+  country, and for another country's wrapper by ``lotwise/data/wrappers.toml``
+  (:mod:`lotwise.model.wrappers`);
 * :meth:`Regime.gain_is_income` — whether a gain on a security is charged to income tax
   rather than as a capital gain (the UK's offshore income gains); the tax positions price
   such gains through the third argument of ``with_gains`` (:mod:`lotwise.plan.taxes`);
@@ -44,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.model.household import Account, AccountType, Household, Owner
+from lotwise.model.wrappers import normalise_country as normalise_country
 
 if TYPE_CHECKING:
     from lotwise.withholding import Withholding
@@ -53,12 +56,6 @@ CA = "CA"
 UK = "UK"
 REGIMES: tuple[str, ...] = (US, CA, UK)
 CURRENCY: Mapping[str, str] = {US: "USD", CA: "CAD", UK: "GBP"}
-_ALIASES = {"US": US, "USA": US, "CA": CA, "CAN": CA, "UK": UK, "GB": UK, "GBR": UK}
-
-
-def normalise_country(code: str) -> str | None:
-    """``US``, ``CA`` or ``UK`` for a country code (``GB`` is the UK); ``None`` otherwise."""
-    return _ALIASES.get(code.strip().upper())
 
 
 def regime_code(owner: Owner) -> str:

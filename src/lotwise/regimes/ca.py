@@ -103,7 +103,7 @@ class CanadaRegime(CalendarYear):
             # registered plans keep no ACB (s.53(1)(f) adds to nothing that is ever taxed);
             # nor does lotwise for an affiliated person who is not resident in Canada
             permanent_accounts=frozenset(
-                a.id for a in accounts if not a.type.is_taxable or regimes[a.owner] != CA
+                a.id for a in accounts if not a.is_taxable or regimes[a.owner] != CA
             ),
             identical="group",
             must_hold_after=True,
@@ -116,7 +116,7 @@ class CanadaRegime(CalendarYear):
         return False  # every gain lotwise records is a capital gain
 
     def is_taxable(self, account: Account) -> bool:
-        return account.type.is_taxable
+        return account.is_taxable
 
     def withholding(self, source_country: str, account: Account) -> Withholding | None:
         return withholding_rate(source_country, CA, account.type.value)

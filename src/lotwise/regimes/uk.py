@@ -121,7 +121,7 @@ class UnitedKingdomRegime:
 
     def loss_rule(self) -> LossRule:
         mine = [a for a in self.household.accounts.values() if a.owner == self.owner_id]
-        counted = [a for a in mine if a.type.is_taxable]
+        counted = [a for a in mine if a.is_taxable]
         return LossRule(
             regime=UK,
             kind="bed_and_breakfast",
@@ -139,7 +139,7 @@ class UnitedKingdomRegime:
         )
 
     def is_taxable(self, account: Account) -> bool:
-        return account.type.is_taxable
+        return account.is_taxable
 
     def gain_is_income(self, symbol: str) -> bool:
         """A gain on a fund without UK reporting status is an offshore income gain, charged
@@ -388,7 +388,7 @@ def excess_reportable_income(book: Book, household: Household,
     return [e for e in book.cash_events
             if e.action == "excess_reportable_income"
             and household.accounts[e.account].owner == owner_id
-            and household.accounts[e.account].type.is_taxable]
+            and household.accounts[e.account].is_taxable]
 
 
 def uk_years(book: Book, household: Household, owner_id: str, last: int) -> list[UkYear]:

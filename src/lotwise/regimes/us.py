@@ -46,7 +46,7 @@ class UnitedStatesRegime(CalendarYear):
             owners=owners,
             account_types=frozenset(AccountType),
             accounts=frozenset(a.id for a in accounts),
-            permanent_accounts=frozenset(a.id for a in accounts if not a.type.is_taxable),
+            permanent_accounts=frozenset(a.id for a in accounts if not a.is_taxable),
             identical="group",
             must_hold_after=False,
             applies_to_gains=False,
@@ -57,7 +57,7 @@ class UnitedStatesRegime(CalendarYear):
         return False  # every gain lotwise records is a capital gain
 
     def is_taxable(self, account: Account) -> bool:
-        return account.type.is_taxable
+        return account.is_taxable
 
     def withholding(self, source_country: str, account: Account) -> Withholding | None:
         return withholding_rate(source_country, US, account.type.value)

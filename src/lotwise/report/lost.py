@@ -113,7 +113,7 @@ def ca_lost_for_good(household: Household, losses: Iterable[SuperficialLoss]) ->
                 continue
             holder, kind, where = _owned(household, s.account)
             account = household.accounts.get(s.account)
-            if account is not None and not account.type.is_taxable:
+            if account is not None and not account.is_taxable:
                 plan = ("a registered plan" if account.type.value in _CA_REGISTERED
                         else "a retirement or savings plan outside Canadian capital gains "
                              "rules")

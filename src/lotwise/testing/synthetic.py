@@ -278,7 +278,7 @@ class _Journal:
         self.days = _business_days(start, years)
         self.accounts = list(household.accounts.values())
         self.account_ids = [account.id for account in self.accounts]
-        self.taxable = [account.type.is_taxable for account in self.accounts]
+        self.taxable = [account.is_taxable for account in self.accounts]
         units = [household.tax_unit_key(account.owner) for account in self.accounts]
         # Accounts of the same tax unit (a wash-sale replacement may land in any of them),
         # split into taxable ones of another owner (the spouse) and tax-advantaged ones.

@@ -28,6 +28,8 @@ A household file describes who owns what and where the household wants to be::
                               # offshore fund (docs/regimes.md section 5)
     uk_bond_fund = false      # optional, UK residents: true for an offshore fund whose
                               # distributions are interest (ITTOIA 2005 s.378A)
+    us_pfic = false           # optional, US residents: true for a passive foreign
+                              # investment company (IRC §1297), e.g. an Irish UCITS ETF
 
     [targets]
     bonds = 0.3
@@ -116,7 +118,8 @@ _TYPES_OF = {
 _SCHEDULED_KEYS = ("account", "symbol", "amount", "next", "every")
 _EVERY = {"week": 7, "two_weeks": 14, "half_month": 15, "month": 30, "quarter": 91}
 _SECURITY_KEYS = ("asset_class", "identical_group", "name", "kind", "currency",
-                  "source_country", "dividend_yield", "uk_reporting_fund", "uk_bond_fund")
+                  "source_country", "dividend_yield", "uk_reporting_fund", "uk_bond_fund",
+                  "us_pfic")
 _POLICY_KEYS = ("absolute_band", "relative_band", "review_months", "cash_buffer")
 
 _BAD_ID_CHARS = re.compile(r"[\s,;:\"']")
@@ -847,6 +850,7 @@ class _HouseholdReader:
                     ok = False
             reporting = self.flag(table, "uk_reporting_fund", path, None)
             bond_fund = self.flag(table, "uk_bond_fund", path, False)
+            pfic = self.flag(table, "us_pfic", path, False)
             if asset_class is None or kind is None or currency is None:
                 ok = False
                 continue
@@ -861,6 +865,7 @@ class _HouseholdReader:
                 dividend_yield=dividend_yield,
                 uk_reporting_fund=reporting,
                 uk_bond_fund=bool(bond_fund),
+                us_pfic=bool(pfic),
             )
         return securities if ok else None
 

@@ -171,7 +171,9 @@ class Security:
     to the cost of the holding (regs. 94, 99).  ``uk_bond_fund`` marks an offshore fund that
     fails the qualifying investments test (more than 60 % of its assets interest-bearing):
     its distributions, and so its excess reportable income, are interest, not dividends
-    (ITTOIA 2005 s.378A)."""
+    (ITTOIA 2005 s.378A).  ``us_pfic`` matters to US residents only: a fund that is a passive
+    foreign investment company (IRC §1297(a)), whose gains a US shareholder pays at the top
+    ordinary rate with an interest charge (IRC §1291)."""
 
     symbol: str
     asset_class: str
@@ -185,6 +187,9 @@ class Security:
     # Funds (Tax) Regulations 2009); None: not an offshore fund (shares, a UK fund)
     uk_reporting_fund: bool | None = None
     uk_bond_fund: bool = False  # UK: distributions taxed as interest (ITTOIA 2005 s.378A)
+    # US: a passive foreign investment company (IRC §1297(a)), e.g. an Irish UCITS ETF; a
+    # US person's gain on it is an excess distribution (IRC §1291) unless an election applies
+    us_pfic: bool = False
 
     @property
     def group(self) -> str:

@@ -51,6 +51,7 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan.guard import WINDOW, Acquisition, WashGuard, build_guard
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts, policy_number
+from lotwise.plan.penal_funds import UK_OFFSHORE, US_PFIC, penalty
 from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
 from lotwise.regimes.base import UK, US, owner_regimes
@@ -197,19 +198,18 @@ class _Substitutes:
         household = self.household
         security = household.securities[symbol]
         account = household.accounts[account_id]
-        # A UK resident's gain on a fund without reporting status is an offshore income gain,
-        # taxed as income (SI 2009/3001 regs. 17, 18): within CGT, a harvest never swaps
-        # into one from a fund whose gains stay capital gains.
-        avoid_offshore = (self.regimes[account.owner] == UK and account.is_taxable
-                          and security.uk_reporting_fund is not False)
-        key = (account_id, security.asset_class, avoid_offshore)
+        # A harvest never swaps a fund whose gains are capital gains into one whose gains the
+        # owner's country taxes as income (lotwise.plan.penal_funds: a UK resident's offshore
+        # fund without reporting status, a US resident's PFIC).
+        avoid = penalty(household, account, security) is None
+        key = (account_id, security.asset_class, avoid)
         pool = self.by_class.get(key)
         if pool is None:
             pool = self.by_class[key] = [
                 s for s, sec in household.securities.items()
                 if sec.asset_class == security.asset_class and s in self.priced
                 and account.may_buy(s)
-                and not (avoid_offshore and sec.uk_reporting_fund is False)
+                and not (avoid and penalty(household, account, sec) is not None)
             ]
         preferred = [s for s in self.settings.replacements.get(symbol, ()) if s in pool]
         sold = guard.sell_key(account_id, symbol)
@@ -220,16 +220,18 @@ class _Substitutes:
 
 def _not_offered(household: Household, substitutes: _Substitutes, account_id: str,
                  symbol: str) -> tuple[tuple[str, ...], bool]:
-    """The securities of ``symbol``'s class that a UK resident's GIA could buy but is not
-    offered, because they have no UK reporting status (see :meth:`_Substitutes.options`),
-    and whether they are the class's only other securities."""
+    """The securities of ``symbol``'s class that a taxable account could buy but is not
+    offered, because the owner's country taxes their gains as income
+    (:mod:`lotwise.plan.penal_funds`), and whether they are the class's only other
+    securities."""
     asset_class = household.securities[symbol].asset_class
     offered = substitutes.by_class.get((account_id, asset_class, True))
     if offered is None:
         return (), False
     account = household.accounts[account_id]
     symbols = tuple(s for s, sec in household.securities.items()
-                    if sec.asset_class == asset_class and sec.uk_reporting_fund is False
+                    if sec.asset_class == asset_class
+                    and penalty(household, account, sec) is not None
                     and s in substitutes.priced and account.may_buy(s))
     return symbols, all(s == symbol for s in offered)
 
@@ -464,7 +466,7 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
                        f"{settings.min_pct * 100:.0f} %).")
     if status == BLOCKED:
         return head + " Blocked: " + "; ".join(c.describe() for c in p.conflicts) + "."
-    offshore = _offshore_note(p.not_offered, only=p.only_those)
+    offshore = _offshore_note(p.not_offered, p.regime, only=p.only_those)
     if status == NO_REPLACEMENT:
         if p.not_offered and p.only_those:
             return head + arithmetic + offshore
@@ -481,9 +483,9 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
                                 f"from {p.buy_back_from}." + offshore)
 
 
-def _offshore_note(symbols: tuple[str, ...], *, only: bool) -> str:
-    """Why funds without UK reporting status are not offered as replacements; ``only`` when
-    they were the class's only other securities."""
+def _offshore_note(symbols: tuple[str, ...], regime: str, *, only: bool) -> str:
+    """Why funds whose gains are taxed as income are not offered as replacements; ``only``
+    when they were the class's only other securities."""
     if not symbols:
         return ""
     several = len(symbols) > 1
@@ -491,9 +493,12 @@ def _offshore_note(symbols: tuple[str, ...], *, only: bool) -> str:
     if only:
         names += (", the other securities of its class," if several
                   else ", the other security of its class,")
-    return (f" {names} {'are' if several else 'is'} not offered: without UK reporting status "
-            f"{'their' if several else 'its'} gains would be offshore income gains, taxed as "
-            "income (SI 2009/3001 regs. 17, 18).")
+    why = UK_OFFSHORE if regime == UK else US_PFIC
+    if several:
+        why = why.replace("its gains", "their gains").replace(
+            "it is a passive foreign investment company, and a US person's gain on it is",
+            "they are passive foreign investment companies, and a US person's gain on them is")
+    return f" {names} {'are' if several else 'is'} not offered: {why}."
 
 
 def combined_tax_saved(

@@ -59,6 +59,7 @@ from lotwise.plan.location import location
 from lotwise.plan.money import Quote, in_base_currency, quotes
 from lotwise.plan.optimizer import Model, Solution, solve
 from lotwise.plan.options import PlanOptions
+from lotwise.plan.penal_funds import penalty
 from lotwise.plan.taxes import (
     NOTHING,
     Position,
@@ -73,7 +74,7 @@ from lotwise.plan.trades import LotSale, Trade
 from lotwise.plan.verify import Verification, verify_plan
 from lotwise.plan.withholding_cost import describe as describe_withholding
 from lotwise.plan.withholding_cost import dividend_sources, horizon_years, lost_withholding
-from lotwise.regimes.base import UK, US, regime_code, regime_for
+from lotwise.regimes.base import US, regime_code, regime_for
 from lotwise.report.words import account_kind
 from lotwise.report.words import words as regime_words
 from lotwise.tax.marginal import MarginalRates
@@ -538,11 +539,10 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
                 price = prices.price_on(symbol, as_of)
             except MissingPriceError:
                 continue
-            instead = offshore.get((account.id, symbol))
-            if instead:
-                notes.append(f"{symbol} is not bought in {account.id}: without UK reporting "
-                             f"status its gains would be offshore income gains, taxed as "
-                             f"income (SI 2009/3001 regs. 17, 18); it may buy "
+            penalised = offshore.get((account.id, symbol))
+            if penalised:
+                why, instead = penalised
+                notes.append(f"{symbol} is not bought in {account.id}: {why}; it may buy "
                              f"{' or '.join(instead)} of the same class instead")
                 continue
             group = security.group
@@ -565,28 +565,29 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
 
 
 def _offshore_funds_not_bought(household: Household, prices: PriceTable,
-                               as_of: date) -> dict[tuple[str, str], list[str]]:
-    """(account, fund) -> the securities bought instead, for each fund without UK reporting
-    status (``uk_reporting_fund = false``) that a UK resident's GIA could buy while it may
-    also buy another priced security of the same class whose gains are capital gains.  A
-    gain on the fund would be an offshore income gain, charged to income tax (SI 2009/3001
-    regs. 17, 18), as :mod:`lotwise.plan.harvest` never offers one as a replacement.  Where
-    the fund is the class's only security the account may buy, it stays a candidate."""
-    out: dict[tuple[str, str], list[str]] = {}
+                               as_of: date) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(account, fund) -> why it is not bought there and the securities bought instead, for
+    each fund whose gains the owner's country taxes as income (:mod:`lotwise.plan.penal_funds`:
+    a UK resident's offshore fund without reporting status, a US resident's PFIC) that a
+    taxable account could buy while it may also buy another priced security of the same
+    class without that penalty, as :mod:`lotwise.plan.harvest` never offers one as a
+    replacement.  Where the fund is the class's only security the account may buy, it stays
+    a candidate."""
+    out: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for account in household.accounts.values():
-        if (regime_code(household.owners[account.owner]) != UK
-                or not account.is_taxable):
+        if not account.is_taxable:
             continue
         buyable = {s: sec for s, sec in household.securities.items()
                    if account.may_buy(s) and _priced(prices, s, as_of)}
         for symbol, security in buyable.items():
-            if security.uk_reporting_fund is not False:
+            why = penalty(household, account, security)
+            if why is None:
                 continue
             instead = [s for s, sec in buyable.items()
                        if sec.asset_class == security.asset_class
-                       and sec.uk_reporting_fund is not False]
+                       and penalty(household, account, sec) is None]
             if instead:
-                out[(account.id, symbol)] = instead
+                out[(account.id, symbol)] = (why, instead)
     return out
 
 

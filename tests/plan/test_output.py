@@ -12,7 +12,7 @@ from lotwise.cli.context import Context, load_context
 from lotwise.io import example_dir
 from lotwise.plan import Plan, make_plan
 from lotwise.plan.options import options_from_policy
-from lotwise.plan.output import ORDER_COLUMNS, orders_csv, plan_json
+from lotwise.plan.output import ORDER_COLUMNS, _pct, orders_csv, plan_json
 
 from .scenario import scenario
 
@@ -103,3 +103,9 @@ def test_a_taxable_sale_has_one_order_row_per_lot() -> None:
     assert sum(D(r["quantity"]) for r in sold) == sale.quantity
     assert sum(D(r["est_gain"]) for r in sold) == sale.gain.quantize(D("0.01"))
     assert list(rows(plan)[0]) == list(ORDER_COLUMNS)
+
+
+def test_a_drift_that_rounds_to_zero_is_shown_without_a_sign() -> None:
+    assert _pct(D("-0.00001")) == "0.00"
+    assert _pct(D("-0.0001")) == "-0.01"
+    assert _pct(D("0.7")) == "70.00"

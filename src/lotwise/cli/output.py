@@ -37,7 +37,7 @@ RIGHT = {"quantity", "basis", "proceeds", "adjustment", "gain", "value", "price"
          "drift_pct", "band_pct", "total", "amount", "disallowed", "acb", "outlays", "denied",
          "zero_inclusion_gain", "capital_gain", "eligible_amount", "allowable_costs",
          "lost_for_good", "number", "balance", "superficial_loss_adjustment", "acb_per_share",
-         "cost_per_share"}
+         "cost_per_share", "before_pct", "after_pct", "before", "after", "change"}
 
 
 def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -26,15 +26,22 @@ ORDER_COLUMNS = ("account", "action", "symbol", "quantity", "currency", "est_pri
                  "term")
 
 
+def _pct(fraction: Decimal) -> str:
+    """A fraction as a percentage with two decimals; a drift that rounds to zero is 0.00,
+    never -0.00."""
+    text = f"{fraction * 100:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
 def allocation_rows(alloc: Allocation) -> list[dict[str, object]]:
     return [
         {
             "asset_class": c.asset_class,
             "value": cents(c.value),
-            "weight_pct": f"{c.weight * 100:.2f}",
-            "target_pct": f"{c.target * 100:.2f}",
-            "drift_pct": f"{c.drift * 100:.2f}",
-            "band_pct": f"{c.band * 100:.2f}",
+            "weight_pct": _pct(c.weight),
+            "target_pct": _pct(c.target),
+            "drift_pct": _pct(c.drift),
+            "band_pct": _pct(c.band),
             "outside_band": c.outside_band,
         }
         for c in alloc.classes

@@ -67,7 +67,7 @@ def test_the_uk_rule_is_the_person_alone_in_accounts_within_cgt() -> None:
     assert not rule.counts("ed_gia")
     assert rule.permanent_accounts == frozenset() and rule.applies_to_gains
     assert rule.identical == "symbol"
-    assert AccountType.ISA not in rule.account_types
+    assert rule.account_types == {AccountType.GIA}  # the types of the accounts counted
     assert rule.in_window(date(2025, 3, 28), date(2025, 4, 27))
     assert not rule.in_window(date(2025, 3, 28), date(2025, 4, 28))
     assert not rule.in_window(date(2025, 3, 28), date(2025, 3, 27))

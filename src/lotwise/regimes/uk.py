@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING, Any
 
 from lotwise.errors import InputError, Source
 from lotwise.ledger.uk import NO_GAIN_NO_LOSS, UkDisposal, uk_tax_year
-from lotwise.model.household import Account, AccountType, Household
+from lotwise.model.household import Account, Household
 from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule
 from lotwise.regimes.profile import ProfileShape, read_profile
@@ -92,7 +92,6 @@ if TYPE_CHECKING:
     from lotwise.ledger.book import Book, CashEvent
 
 DATA_DIR = ("data", "tax", "uk")
-_CGT_TYPES = frozenset({AccountType.GIA, AccountType.TAXABLE, AccountType.NON_REGISTERED})
 
 
 def tax_year_label(year: int) -> str:
@@ -128,7 +127,9 @@ class UnitedKingdomRegime:
             days_before=0,  # same-day acquisitions are matched (s.105(1)(b)); earlier ones pool
             days_after=30,  # s.106A(5)
             owners=frozenset({self.owner_id}),  # the person alone: a spouse's purchase is not
-            account_types=_CGT_TYPES,  # ISA and SIPP holdings are held in another capacity
+            # the accounts within CGT: a GIA, or a wrapper the UK does not recognize
+            # (wrappers.toml); ISA and SIPP holdings are held in another capacity
+            account_types=frozenset(a.type for a in counted),
             accounts=frozenset(a.id for a in counted),
             permanent_accounts=frozenset(),
             identical="symbol",  # securities of the same class (s.104(3))

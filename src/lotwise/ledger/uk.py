@@ -88,7 +88,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from lotwise.ledger.pools import ZERO, PooledReplayer, error
-from lotwise.model.household import Household
+from lotwise.model.household import Household, Security
 from lotwise.model.transactions import Action, Transaction
 
 THIRTY_DAYS = timedelta(days=30)  # TCGA 1992 s.106A(5)
@@ -105,6 +105,14 @@ def uk_tax_year(day: date) -> int:
     the following 5 April")."""
     return day.year if (day.month, day.day) >= (4, 6) else day.year - 1
 
+
+
+def gains_are_income(security: Security) -> bool:
+    """Whether a UK resident's gain on ``security`` is an offshore income gain, charged to
+    income tax and not to capital gains tax: a fund without UK reporting status
+    (``uk_reporting_fund = false``; SI 2009/3001 regs. 17, 18, 44).  A loss on it stays a
+    capital loss (reg. 42)."""
+    return security.uk_reporting_fund is False
 
 @dataclass(frozen=True, slots=True)
 class UkMatch:
@@ -334,7 +342,7 @@ class UkReplayer(PooledReplayer):
         self.receivers: dict[tuple[str, str, date], str] = {}  # (owner, symbol, day) -> spouse
         self.offshore = frozenset(
             symbol for symbol, security in household.securities.items()
-            if security.uk_reporting_fund is False
+            if gains_are_income(security)
         )
 
     def rule_name(self) -> str:

@@ -47,6 +47,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from lotwise.fx import FxTable
 from lotwise.ledger.book import Book
+from lotwise.ledger.uk import gains_are_income
 from lotwise.model.household import Account, AccountType, Household
 from lotwise.model.numbers import ZERO
 from lotwise.model.prices import PriceTable
@@ -135,14 +136,14 @@ def _one(household: Household, book: Book, prices: PriceTable, as_of: date,
     held_back: list[str] = []
     for lot in book.lots:
         account = household.accounts[lot.account]
-        if account.owner != owner_id or account.type is not AccountType.GIA:
+        if account.owner != owner_id or not account.is_taxable:
             continue
         price = prices.price_on(lot.symbol, as_of)
         factor = factors[lot.account]
         per_share = (price * keep - lot.basis / lot.quantity) / factor  # pounds
         if per_share <= 0:
             continue
-        if household.securities[lot.symbol].uk_reporting_fund is False:
+        if gains_are_income(household.securities[lot.symbol]):
             # an offshore income gain is income, which the exempt amount does not cover
             # (SI 2009/3001 regs. 17, 18)
             held_back.append(f"{lot.symbol} in {lot.account} is not sold: it has no UK "

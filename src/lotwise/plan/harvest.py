@@ -51,10 +51,10 @@ from lotwise.model.transactions import Transaction
 from lotwise.plan.guard import WINDOW, Acquisition, WashGuard, build_guard
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts, policy_number
-from lotwise.plan.penal_funds import UK_OFFSHORE, US_PFIC, penalty
+from lotwise.plan.penal_funds import ONE, SEVERAL, penalty
 from lotwise.plan.taxes import Position, evaluate, rates, tax_positions, unit_of_accounts
 from lotwise.plan.trades import LotSale
-from lotwise.regimes.base import UK, US, owner_regimes
+from lotwise.regimes.base import US, owner_regimes
 from lotwise.report.values import shares
 from lotwise.report.words import counted, words
 
@@ -188,7 +188,6 @@ class _Substitutes:
             self.priced.add(symbol)
         self.by_class: dict[tuple[str, str, bool], list[str]] = {}
         self.group_of = {symbol: sec.group for symbol, sec in household.securities.items()}
-        self.regimes = owner_regimes(household)
 
     def options(self, symbol: str, account_id: str, guard: WashGuard) -> list[str]:
         """Substitutes for ``symbol`` in ``account_id``, best first: same asset class, not
@@ -357,8 +356,9 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             tax_saved, carry_value, trading, deferred, options, conflicts, status,
             within_band=not options))
     buy_back = as_of + WINDOW + timedelta(days=1)
-    offshore = {(c.account, c.symbol): _not_offered(household, substitutes, c.account, c.symbol)
-                for c in candidates}
+    penalised = {(c.account, c.symbol): _not_offered(household, substitutes, c.account,
+                                                     c.symbol)
+                 for c in candidates}
     out = [
         HarvestProposal(
             account=c.account, symbol=c.symbol, unit=c.unit, held=c.held, quantity=c.quantity,
@@ -370,8 +370,8 @@ def _scan(household: Household, transactions: Sequence[Transaction], book: Book,
             long_from=us_long_from if terms[c.account] else date.max, keep=keep,
             terms=terms[c.account], factor=factors[c.account],
             regime=regimes[household.accounts[c.account].owner],
-            not_offered=offshore[c.account, c.symbol][0],
-            only_those=offshore[c.account, c.symbol][1],
+            not_offered=penalised[c.account, c.symbol][0],
+            only_those=penalised[c.account, c.symbol][1],
         )
         for c in _resolve_overlaps(guard, candidates)
     ]
@@ -466,24 +466,24 @@ def _explain(p: HarvestProposal, settings: HarvestSettings, n_lots: int) -> str:
                        f"{settings.min_pct * 100:.0f} %).")
     if status == BLOCKED:
         return head + " Blocked: " + "; ".join(c.describe() for c in p.conflicts) + "."
-    offshore = _offshore_note(p.not_offered, p.regime, only=p.only_those)
+    penalised = _not_offered_note(p.not_offered, p.regime, only=p.only_those)
     if status == NO_REPLACEMENT:
         if p.not_offered and p.only_those:
-            return head + arithmetic + offshore
+            return head + arithmetic + penalised
         return (head + arithmetic + f" No replacement: {words(p.regime).no_replacement}."
-                + offshore)
+                + penalised)
     if status == NOT_WORTH_IT:
         return head + arithmetic + " Not worth it."
     if p.replacement is None:
         return head + arithmetic + (f" No security of its class to replace it with, and the "
                                     f"class stays inside its band without it: the proceeds go "
                                     f"to the underweight classes; {p.symbol} may be bought "
-                                    f"back from {p.buy_back_from}." + offshore)
+                                    f"back from {p.buy_back_from}." + penalised)
     return head + arithmetic + (f" Replace with {p.replacement}; {p.symbol} may be bought back "
-                                f"from {p.buy_back_from}." + offshore)
+                                f"from {p.buy_back_from}." + penalised)
 
 
-def _offshore_note(symbols: tuple[str, ...], regime: str, *, only: bool) -> str:
+def _not_offered_note(symbols: tuple[str, ...], regime: str, *, only: bool) -> str:
     """Why funds whose gains are taxed as income are not offered as replacements; ``only``
     when they were the class's only other securities."""
     if not symbols:
@@ -493,11 +493,7 @@ def _offshore_note(symbols: tuple[str, ...], regime: str, *, only: bool) -> str:
     if only:
         names += (", the other securities of its class," if several
                   else ", the other security of its class,")
-    why = UK_OFFSHORE if regime == UK else US_PFIC
-    if several:
-        why = why.replace("its gains", "their gains").replace(
-            "it is a passive foreign investment company, and a US person's gain on it is",
-            "they are passive foreign investment companies, and a US person's gain on them is")
+    why = (SEVERAL if several else ONE)[regime]
     return f" {names} {'are' if several else 'is'} not offered: {why}."
 
 

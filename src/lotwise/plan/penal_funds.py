@@ -17,6 +17,7 @@ not bought there, and the planner buys VUSA.  In the same resident's ISA both ma
 
 from __future__ import annotations
 
+from lotwise.ledger.uk import gains_are_income
 from lotwise.model.household import Account, Household, Security
 from lotwise.regimes.base import UK, US, regime_code
 
@@ -25,6 +26,14 @@ UK_OFFSHORE = ("without UK reporting status its gains would be offshore income g
 US_PFIC = ("it is a passive foreign investment company, and a US person's gain on it is an "
            "excess distribution, taxed at the top ordinary rate with an interest charge "
            "(IRC §1291)")
+#: the reasons above for several funds at once, by regime
+SEVERAL = {
+    UK: UK_OFFSHORE.replace("its gains", "their gains"),
+    US: ("they are passive foreign investment companies, and a US person's gain on them is "
+         "an excess distribution, taxed at the top ordinary rate with an interest charge "
+         "(IRC §1291)"),
+}
+ONE = {UK: UK_OFFSHORE, US: US_PFIC}
 
 
 def penalty(household: Household, account: Account, security: Security) -> str | None:
@@ -32,8 +41,8 @@ def penalty(household: Household, account: Account, security: Security) -> str |
     if not account.is_taxable:
         return None
     regime = regime_code(household.owners[account.owner])
-    if regime == UK and security.uk_reporting_fund is False:
-        return UK_OFFSHORE
+    if regime == UK and gains_are_income(security):
+        return ONE[UK]
     if regime == US and security.us_pfic:
-        return US_PFIC
+        return ONE[US]
     return None

@@ -529,7 +529,7 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
     out = []
     noted: set[tuple[str, str]] = set()
     unit_of = unit_of_accounts(household)
-    offshore = _offshore_funds_not_bought(household, prices, as_of)
+    penalised_funds = _penalised_funds_not_bought(household, prices, as_of)
     for account in household.accounts.values():
         unit = unit_of[account.id]
         for symbol, security in household.securities.items():
@@ -539,7 +539,7 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
                 price = prices.price_on(symbol, as_of)
             except MissingPriceError:
                 continue
-            penalised = offshore.get((account.id, symbol))
+            penalised = penalised_funds.get((account.id, symbol))
             if penalised:
                 why, instead = penalised
                 notes.append(f"{symbol} is not bought in {account.id}: {why}; it may buy "
@@ -564,7 +564,7 @@ def _buys(household: Household, prices: PriceTable, as_of: date, guard: WashGuar
     return out
 
 
-def _offshore_funds_not_bought(household: Household, prices: PriceTable,
+def _penalised_funds_not_bought(household: Household, prices: PriceTable,
                                as_of: date) -> dict[tuple[str, str], tuple[str, list[str]]]:
     """(account, fund) -> why it is not bought there and the securities bought instead, for
     each fund whose gains the owner's country taxes as income (:mod:`lotwise.plan.penal_funds`:

@@ -73,7 +73,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from lotwise.errors import InputError, Source
-from lotwise.ledger.uk import NO_GAIN_NO_LOSS, UkDisposal, uk_tax_year
+from lotwise.ledger.uk import NO_GAIN_NO_LOSS, UkDisposal, gains_are_income, uk_tax_year
 from lotwise.model.household import Account, Household
 from lotwise.model.numbers import ZERO, dec
 from lotwise.regimes.base import UK, LossRule
@@ -146,7 +146,7 @@ class UnitedKingdomRegime:
         """A gain on a fund without UK reporting status is an offshore income gain, charged
         to income tax (SI 2009/3001 regs. 17, 18); a loss on it is a capital loss (reg. 42)."""
         security = self.household.securities.get(symbol)
-        return security is not None and security.uk_reporting_fund is False
+        return security is not None and gains_are_income(security)
 
     def withholding(self, source_country: str, account: Account) -> Withholding | None:
         return withholding_rate(source_country, UK, account.type.value)

@@ -36,3 +36,9 @@ def dec(value: object) -> Decimal:
 def money(value: Decimal) -> Decimal:
     """Round to cents, half up, as tax forms do."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def without_negative_zero(value: Decimal) -> Decimal:
+    """``value``, or zero when it rounds to 0.00: the dust of a difference of two
+    computations (or a drift of -0.001 %) is shown as 0.00, never -0.00."""
+    return ZERO if money(value) == 0 else value

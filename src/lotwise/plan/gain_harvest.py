@@ -24,7 +24,7 @@ from lotwise.ledger.book import Book
 from lotwise.ledger.holding import term_on
 from lotwise.model.household import Household
 from lotwise.model.lots import Term
-from lotwise.model.numbers import ZERO
+from lotwise.model.numbers import ZERO, without_negative_zero
 from lotwise.model.prices import PriceTable
 from lotwise.plan.money import in_base_currency
 from lotwise.plan.options import TradingCosts
@@ -35,12 +35,6 @@ from lotwise.tax.federal import TaxPosition, compute
 from lotwise.tax.marginal import zero_rate_room
 
 STEP = Decimal("0.0001")
-
-
-def _no_negative_zero(amount: Decimal) -> Decimal:
-    """``amount``, a difference of two computations, with a rounding dust of less than half a
-    cent shown as 0.00 rather than -0.00."""
-    return ZERO if abs(amount) < Decimal("0.005") else amount
 
 
 @dataclass(frozen=True)
@@ -101,8 +95,8 @@ def gain_harvest(household: Household, book: Book, prices: PriceTable, as_of: da
         base, after = compute(pos), compute(pos.with_gains(ZERO, gain))
         value = sum((s.proceeds for _, _, s in chosen), ZERO)
         trading = 2 * value * costs.spread + 2 * costs.commission * len(chosen)
-        federal = _no_negative_zero(after.income_tax - base.income_tax)
-        other = _no_negative_zero((after.total - base.total) - federal)
+        federal = without_negative_zero(after.income_tax - base.income_tax)
+        other = without_negative_zero((after.total - base.total) - federal)
         text = (f"{unit}: {room:,.2f} USD of long-term gain fits in the 0 % bracket; "
                 f"realizing {gain:,.2f} ({counted(len(chosen), 'lot')}, sold and bought back "
                 f"at once — gains have no wash-sale rule) raises the basis by as much for "

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from lotwise.allocation import Allocation
+from lotwise.model.numbers import money, without_negative_zero
 from lotwise.plan.planner import Plan
 from lotwise.plan.trades import LotSale, Trade
 from lotwise.report.values import cents, shares
@@ -29,8 +30,7 @@ ORDER_COLUMNS = ("account", "action", "symbol", "quantity", "currency", "est_pri
 def _pct(fraction: Decimal) -> str:
     """A fraction as a percentage with two decimals; a drift that rounds to zero is 0.00,
     never -0.00."""
-    text = f"{fraction * 100:.2f}"
-    return "0.00" if text == "-0.00" else text
+    return f"{money(without_negative_zero(fraction * 100)):.2f}"
 
 
 def allocation_rows(alloc: Allocation) -> list[dict[str, object]]:

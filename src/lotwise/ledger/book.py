@@ -44,9 +44,9 @@ class Book:
     it is valued, never at the rates of the deposits.  Everything here is derived from the
     journal and is reproduced exactly by replaying it again.
 
-    ``disposals`` behaves as a tuple of :class:`Disposal` (length, indexing, slicing,
-    iteration as often as wanted, equality with a tuple); the US replay keeps them column
-    by column and makes each row when it is read (:class:`lotwise.model.rows.ColumnRows`).
+    ``disposals`` and ``cash_events`` behave as tuples of their rows (length, indexing,
+    slicing, iteration as often as wanted, equality with a tuple); the US replay keeps them
+    column by column and makes each row when it is read (:class:`lotwise.model.rows.ColumnRows`).
     """
 
     as_of: date | None
@@ -54,7 +54,7 @@ class Book:
     disposals: Sequence[Disposal]
     wash_sales: tuple[WashSale, ...]
     cash: Mapping[str, Decimal] = field(default_factory=dict)
-    cash_events: tuple[CashEvent, ...] = ()
+    cash_events: Sequence[CashEvent] = ()
     # Accounts of owners taxed outside the United States (see docs/regimes.md).  An account
     # missing from ``regimes`` is under US rules and its amounts are in ``USD``.
     regimes: Mapping[str, str] = field(default_factory=dict)  # account -> US, CA or UK

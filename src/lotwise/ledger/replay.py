@@ -96,36 +96,25 @@ class _Lot:
         "wash_adj",
     )
 
-    def __init__(
-        self,
-        lot_id: str,
-        acq: _Acq,
-        account: str,
-        symbol: str,
-        qty: Decimal,
-        basis: Decimal,
-        acquired: date,
-        origin: str,
-    ) -> None:
-        self.lot_id = lot_id
-        self.acq = acq
-        self.acq_id = acq.id
-        self.account = account
-        self.symbol = symbol
-        self.qty = qty
-        self.basis = basis
-        self.acquired = acquired
-        self.holding_start = acquired
-        self.origin = origin
-        self.wash_adj = ZERO
-        self.seq = acq.seq
-        self.free = True  # not yet used as a wash-sale replacement
+    lot_id: str
+    acq: _Acq
+    acq_id: str
+    account: str
+    symbol: str
+    qty: Decimal
+    basis: Decimal
+    acquired: date
+    holding_start: date
+    origin: str
+    wash_adj: Decimal
+    seq: int
+    free: bool  # not yet used as a wash-sale replacement
 
     def split_off(self, shares: Decimal) -> _Lot:
         """Cut ``shares`` off this lot into a new piece with its share of the basis."""
         acq = self.acq
         acq.splits += 1
-        part = _Lot.__new__(_Lot)
+        part = _new(_Lot)
         part.lot_id = f"{acq.id}#{acq.splits + 1}"
         part.acq, part.acq_id, part.seq = acq, self.acq_id, self.seq
         part.account, part.symbol, part.origin = self.account, self.symbol, self.origin
@@ -140,6 +129,11 @@ class _Lot:
             part.wash_adj = ZERO
         self.qty -= shares
         return part
+
+
+# The replay's working objects are made by ``_new`` and plain attribute stores, written
+# out where they are made: calling a class with an ``__init__`` costs more than the stores.
+_new = object.__new__
 
 
 class _Disp:
@@ -164,28 +158,25 @@ class _Disp:
         "txn_id",
     )
 
-    def __init__(self, lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal,
-                 txn: Transaction, kind: str, reportable: bool, order: int,
-                 epoch: int = 0) -> None:
-        self.txn_id = txn.id
-        self.lot_id = lot.lot_id
-        self.account = lot.account
-        self.symbol = lot.symbol
-        self.qty = qty
-        self.acquired = lot.acquired
-        self.holding_start = lot.holding_start
-        self.sold = txn.date
-        self.proceeds = proceeds
-        self.basis = basis
-        self.adjustment = ZERO
-        self.kind = kind
-        self.reportable = reportable
-        self.free = lot.free
-        self.order = order
-        self.epoch = epoch  # the symbol's split count when sold
+    txn_id: str
+    lot_id: str
+    account: str
+    symbol: str
+    qty: Decimal
+    acquired: date
+    holding_start: date
+    sold: date
+    proceeds: Decimal
+    basis: Decimal
+    adjustment: Decimal
+    kind: str
+    reportable: bool
+    free: bool
+    order: int
+    epoch: int  # the symbol's split count when sold
 
     def copy(self) -> _Disp:
-        other = _Disp.__new__(_Disp)
+        other = _new(_Disp)
         other.txn_id, other.lot_id, other.account, other.symbol = (
             self.txn_id, self.lot_id, self.account, self.symbol)
         other.qty, other.acquired, other.holding_start, other.sold = (
@@ -202,6 +193,29 @@ class _Disp:
             self.holding_start, self.sold, self.proceeds, self.basis, self.adjustment,
             self.kind, self.reportable,
         )
+
+
+def _disposal_of(lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal, txn: Transaction,
+                 kind: str, reportable: bool, order: int, epoch: int = 0) -> _Disp:
+    """A disposal row of ``qty`` shares of ``lot``, sold by ``txn``."""
+    disp = _new(_Disp)
+    disp.txn_id = txn.id
+    disp.lot_id = lot.lot_id
+    disp.account = lot.account
+    disp.symbol = lot.symbol
+    disp.qty = qty
+    disp.acquired = lot.acquired
+    disp.holding_start = lot.holding_start
+    disp.sold = txn.date
+    disp.proceeds = proceeds
+    disp.basis = basis
+    disp.adjustment = ZERO
+    disp.kind = kind
+    disp.reportable = reportable
+    disp.free = lot.free
+    disp.order = order
+    disp.epoch = epoch
+    return disp
 
 
 # A book taken midway (Replayer.book) copies the disposals column by column, one column per
@@ -231,6 +245,12 @@ _build_lot = builder(OpenLot)
 _build_wash_sale = builder(WashSale)
 _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
+
+
+def _cash_event(txn: Transaction, amount: Decimal) -> CashEvent:
+    return _build_cash_event((
+        txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO, None,
+    ))
 _ACTION_NAMES = {action: action.value for action in Action}
 _ORDER = attrgetter("order")
 _SEQ = attrgetter("seq")
@@ -246,13 +266,12 @@ class _Acq:
 
     __slots__ = ("date", "id", "open", "pieces", "seq", "splits")
 
-    def __init__(self, acq_id: str, day: date, seq: int) -> None:
-        self.id = acq_id
-        self.date = day
-        self.seq = seq
-        self.pieces: list[_Lot | _Disp] = []
-        self.splits = 0
-        self.open = True
+    id: str
+    date: date
+    seq: int
+    pieces: list[_Lot | _Disp]
+    splits: int
+    open: bool
 
     def add(self, piece: _Lot | _Disp) -> None:
         """Keep ``piece`` while it could be a replacement for a loss sold in the window."""
@@ -281,11 +300,19 @@ class _Pending:
 
     __slots__ = ("disp", "expires", "loss_per_share", "qty")
 
-    def __init__(self, disp: _Disp, qty: Decimal, loss_per_share: Decimal) -> None:
-        self.disp = disp
-        self.qty = qty
-        self.loss_per_share = loss_per_share
-        self.expires = disp.sold + WASH_WINDOW
+    disp: _Disp
+    qty: Decimal
+    loss_per_share: Decimal
+    expires: date
+
+
+def _pending(disp: _Disp, qty: Decimal, loss_per_share: Decimal) -> _Pending:
+    pend = _new(_Pending)
+    pend.disp = disp
+    pend.qty = qty
+    pend.loss_per_share = loss_per_share
+    pend.expires = disp.sold + WASH_WINDOW
+    return pend
 
 
 class _Position(list[_Lot]):
@@ -314,7 +341,9 @@ class Replayer:
         self.disposals: list[_Disp] = []
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
-        self.cash_events: list[CashEvent] = []
+        # Each cash event as its row and amount, made into a CashEvent when the book is read.
+        self.event_rows: list[Transaction] = []
+        self.event_amounts: list[Decimal] = []
         self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
@@ -368,12 +397,15 @@ class Replayer:
         """The book so far, copied: the replayer can go on."""
         ordered = self._disposals_in_order()
         columns = [list(map(attrgetter(name), ordered)) for name in _DISPOSAL_COLUMNS]
-        return self._book(as_of, ColumnRows(_disposal, columns))
+        events = ColumnRows(_cash_event, (list(self.event_rows), list(self.event_amounts)))
+        return self._book(as_of, ColumnRows(_disposal, columns), events)
 
     def finish(self, as_of: date | None) -> Book:
         """The book, and the end of the replayer: the book takes the disposal rows over
         instead of copying them, and the working state is released."""
-        book = self._book(as_of, ColumnRows(_Disp.freeze, (self._disposals_in_order(),)))
+        events = ColumnRows(_cash_event, (self.event_rows, self.event_amounts))
+        book = self._book(as_of, ColumnRows(_Disp.freeze, (self._disposals_in_order(),)), events)
+        self.event_rows, self.event_amounts = [], []
         self.release()
         return book
 
@@ -394,7 +426,8 @@ class Replayer:
         order and the part cut off a row keeps the row's ``order`` (stable sort: after it)."""
         return sorted(self.disposals, key=_ORDER)
 
-    def _book(self, as_of: date | None, disposals: ColumnRows[Disposal]) -> Book:
+    def _book(self, as_of: date | None, disposals: ColumnRows[Disposal],
+              cash_events: ColumnRows[CashEvent]) -> Book:
         lots = [
             _build_lot((lot.lot_id, lot.account, lot.symbol, lot.qty, lot.basis, lot.acquired,
                         lot.holding_start, lot.origin, lot.wash_adj))
@@ -408,7 +441,7 @@ class Replayer:
             disposals=disposals,
             wash_sales=tuple(self.wash_sales),
             cash=dict(self.cash),
-            cash_events=tuple(self.cash_events),
+            cash_events=cash_events,
         )
 
     # -- helpers -------------------------------------------------------------------
@@ -418,10 +451,8 @@ class Replayer:
         cash[account] = cash.get(account, ZERO) + amount
 
     def _event(self, txn: Transaction, amount: Decimal) -> None:
-        self.cash_events.append(_build_cash_event((
-            txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO,
-            None,
-        )))
+        self.event_rows.append(txn)
+        self.event_amounts.append(amount)
 
     def _position(self, account: str, symbol: str) -> _Position:
         """The lots of ``symbol`` in ``account``, with the wash-sale state (tax unit and
@@ -511,10 +542,13 @@ class Replayer:
     def _compact(lots: list[_Lot], emptied: list[_Lot] | None = None) -> None:
         """Drop the position's empty lots: ``emptied`` when the caller knows them (often the
         first ones, first in, first out), else every lot is looked at."""
-        if emptied is not None and lots[:len(emptied)] == emptied:  # compared by identity
-            del lots[:len(emptied)]
-        else:
+        if emptied is None:
             lots[:] = [lot for lot in lots if lot.qty > ZERO]
+        elif lots[:len(emptied)] == emptied:  # compared by identity
+            del lots[:len(emptied)]
+        else:  # each found by identity, at C speed (the lots read no further)
+            for lot in emptied:
+                lots.remove(lot)
 
     # -- acquisitions and wash-sale matching ----------------------------------------
 
@@ -522,9 +556,28 @@ class Replayer:
         assert txn.symbol is not None
         account, symbol, day = txn.account, txn.symbol, txn.date
         key = (account, symbol)
-        acq = _Acq(txn.id, day, txn.seq)
-        lot = _Lot(txn.id, acq, account, symbol, quantity, basis, day, origin)
-        acq.pieces.append(lot)
+        txn_id, seq = txn.id, txn.seq
+        acq = _new(_Acq)
+        acq.id = txn_id
+        acq.date = day
+        acq.seq = seq
+        acq.splits = 0
+        acq.open = True
+        lot = _new(_Lot)
+        lot.lot_id = txn_id
+        lot.acq = acq
+        lot.acq_id = txn_id
+        lot.account = account
+        lot.symbol = symbol
+        lot.qty = quantity
+        lot.basis = basis
+        lot.acquired = day
+        lot.holding_start = day
+        lot.origin = origin
+        lot.wash_adj = ZERO
+        lot.seq = seq
+        lot.free = True
+        acq.pieces = [lot]
         position = self.positions.get(key) or self._position(account, symbol)
         if quantity > ZERO:  # positions hold no empty lot between transactions
             position.append(lot)
@@ -617,7 +670,7 @@ class Replayer:
         disp.proceeds -= part.proceeds
         disp.adjustment -= part.adjustment
         if waiting is not None and part_unmatched > 0:
-            moved = _Pending(part, part_unmatched, waiting.loss_per_share)
+            moved = _pending(part, part_unmatched, waiting.loss_per_share)
             waiting.qty -= part_unmatched
             self.unmatched[id(part)] = moved
             queue = self._group(disp.account, disp.symbol).waiting
@@ -639,7 +692,7 @@ class Replayer:
         if recent and recent[0].date < self.window_start:
             _expire(recent, self.window_start)
         for disp, lot in losses:
-            pend = _Pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
+            pend = _pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
             if recent:
                 self._replace_earlier(pend, lot.acq, recent, txn.id)
             if pend.qty > ZERO:
@@ -718,8 +771,8 @@ class Replayer:
             else:
                 basis = self._take(lot, shares)
             proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
-            disp = _Disp(lot, shares, basis, proceeds, txn, "sale", reportable, len(disposals),
-                         epoch)
+            disp = _disposal_of(lot, shares, basis, proceeds, txn, "sale", reportable,
+                                len(disposals), epoch)
             disposals.append(disp)
             if lot.free:  # sold shares of an unused lot can still replace a loss
                 acq = lot.acq
@@ -742,8 +795,8 @@ class Replayer:
         position = self._position(txn.account, txn.symbol)
         for lot, shares in self._relieve(txn, position, txn.quantity, value):
             basis = self._take(lot, shares)
-            disp = _Disp(lot, shares, basis, value * shares / txn.quantity, txn, "donation",
-                         False, len(self.disposals))
+            disp = _disposal_of(lot, shares, basis, value * shares / txn.quantity, txn,
+                                "donation", False, len(self.disposals))
             self.disposals.append(disp)
         self._compact(position)
 
@@ -810,8 +863,8 @@ class Replayer:
                 continue
             # Pub 550, "Nondividend Distributions": beyond basis it is a capital gain.
             excess = reduction - lot.basis
-            disp = _Disp(lot, lot.qty, ZERO, excess, txn, "return_of_capital",
-                         self.taxable[txn.account], len(self.disposals))
+            disp = _disposal_of(lot, lot.qty, ZERO, excess, txn, "return_of_capital",
+                                self.taxable[txn.account], len(self.disposals))
             self.disposals.append(disp)
             lot.basis = ZERO
 

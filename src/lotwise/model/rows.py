@@ -48,22 +48,21 @@ def builder(cls: type[T]) -> Callable[[tuple[Any, ...]], T]:
     if not names or vars(cls).get("__slots__") != names or cls.__bases__ != (object,):
         raise TypeError(f"{cls.__name__} is not a dataclass with slots and no base class")
     # An unfrozen class with the same slots: its instances are filled in by plain
-    # attribute stores, then become instances of ``cls`` (same memory layout).
+    # attribute stores, then become instances of ``cls`` (same memory layout).  The stores
+    # are unrolled, as dataclasses unrolls its own __init__, and made in ``build`` itself:
+    # calling a class with an ``__init__`` costs more than the stores.
     size = len(names)
-    scope: dict[str, Any] = {"cls": cls}
-    exec(  # unrolled, as dataclasses generates its own __init__: no loop per field
-        f"def __init__(self, {', '.join(names)}):\n"
-        + "".join(f"    self.{name} = {name}\n" for name in names),
-        scope,
-    )
-    scope["twin"] = type(f"_{cls.__name__}Fields", (), {
-        "__slots__": names, "__init__": scope["__init__"],
-    })
+    scope: dict[str, Any] = {
+        "cls": cls,
+        "new": object.__new__,
+        "twin": type(f"_{cls.__name__}Fields", (), {"__slots__": names}),
+    }
     exec(
         "def build(values):\n"
         f"    if len(values) != {size}:\n"
         f"        raise ValueError('{cls.__name__} takes {size} values')\n"
-        "    row = twin(*values)\n"
+        "    row = new(twin)\n"
+        f"    {', '.join(f'row.{name}' for name in names)}{',' if size == 1 else ''} = values\n"
         "    row.__class__ = cls\n"
         "    return row\n",
         scope,

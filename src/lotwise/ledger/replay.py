@@ -338,6 +338,10 @@ class Replayer:
     def __init__(self, household: Household) -> None:
         self.household = household
         self.positions: dict[tuple[str, str], _Position] = {}  # by (account, symbol)
+        # The same positions by account, then symbol: found without a key tuple.
+        self.by_account: dict[str, dict[str, _Position]] = {
+            acct: {} for acct in household.accounts
+        }
         self.disposals: list[_Disp] = []
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
@@ -465,6 +469,7 @@ class Replayer:
             if group is None:
                 group = self.groups[unit] = _Group()
             position = self.positions[key] = _Position(group)
+            self.by_account[account][symbol] = position
         return position
 
     def _group(self, account: str, symbol: str) -> _Group:
@@ -555,7 +560,6 @@ class Replayer:
     def _acquire(self, txn: Transaction, quantity: Decimal, basis: Decimal, origin: str) -> None:
         assert txn.symbol is not None
         account, symbol, day = txn.account, txn.symbol, txn.date
-        key = (account, symbol)
         txn_id, seq = txn.id, txn.seq
         acq = _new(_Acq)
         acq.id = txn_id
@@ -578,7 +582,7 @@ class Replayer:
         lot.seq = seq
         lot.free = True
         acq.pieces = [lot]
-        position = self.positions.get(key) or self._position(account, symbol)
+        position = self.by_account[account].get(symbol) or self._position(account, symbol)
         if quantity > ZERO:  # positions hold no empty lot between transactions
             position.append(lot)
         group = position.group
@@ -616,8 +620,11 @@ class Replayer:
                           disallowed: Decimal) -> None:
         if shares < lot.qty:
             part = lot.split_off(shares)
-            position = self.positions[(lot.account, lot.symbol)]
-            position.insert(position.index(lot) + 1, part)
+            position = self.by_account[lot.account][lot.symbol]
+            if position[-1] is lot:  # often the latest purchase: no search
+                position.append(part)
+            else:
+                position.insert(position.index(lot) + 1, part)
             lot = part
         lot.free = False
         permanent = not self.taxable[lot.account]
@@ -756,7 +763,8 @@ class Replayer:
             assert txn.price is not None
             amount = quantity * txn.price
         proceeds_total = amount - txn.fees
-        position = self.positions.get((account, txn.symbol)) or self._position(account, txn.symbol)
+        symbol = txn.symbol
+        position = self.by_account[account].get(symbol) or self._position(account, symbol)
         chosen = self._relieve(txn, position, quantity, proceeds_total)
         reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)

@@ -736,7 +736,8 @@ class Replayer:
 
     # -- handlers -----------------------------------------------------------------
 
-    # ``txn.gross`` and ``_add_cash`` are written out in the handlers that run for most rows.
+    # ``txn.gross``, ``_add_cash`` and ``_event`` are written out in the handlers that run for
+    # most rows.
 
     def buy(self, txn: Transaction) -> None:
         quantity, amount, account = txn.quantity, txn.amount, txn.account
@@ -750,11 +751,16 @@ class Replayer:
         self._acquire(txn, quantity, cost, "buy")
 
     def reinvest(self, txn: Transaction) -> None:
-        assert txn.quantity is not None
-        dividend = txn.gross
-        self._event(txn, dividend)
-        self._add_cash(txn.account, -txn.fees)
-        self._acquire(txn, txn.quantity, dividend + txn.fees, "reinvest")
+        quantity, dividend, fees, account = txn.quantity, txn.amount, txn.fees, txn.account
+        assert quantity is not None
+        if dividend is None:
+            assert txn.price is not None
+            dividend = quantity * txn.price
+        self.event_rows.append(txn)
+        self.event_amounts.append(dividend)
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + -fees
+        self._acquire(txn, quantity, dividend + fees, "reinvest")
 
     def sell(self, txn: Transaction) -> None:
         quantity, amount, account = txn.quantity, txn.amount, txn.account
@@ -897,14 +903,18 @@ class Replayer:
         raise not_uk(txn)
 
     def cash_in(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self._add_cash(txn.account, amount)
-        self._event(txn, amount)
+        amount, account = txn.gross, txn.account
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + amount
+        self.event_rows.append(txn)
+        self.event_amounts.append(amount)
 
     def cash_out(self, txn: Transaction) -> None:
-        amount = txn.gross
-        self._add_cash(txn.account, -amount)
-        self._event(txn, amount)
+        amount, account = txn.gross, txn.account
+        cash = self.cash
+        cash[account] = cash.get(account, ZERO) + -amount
+        self.event_rows.append(txn)
+        self.event_amounts.append(amount)
 
 
 def _expire(recent: deque[_Acq], start: date) -> None:

@@ -288,10 +288,11 @@ class _Group:
     """The wash-sale state of one tax unit and identical group: its acquisitions of the last
     30 days, each with its pieces, and its losses still waiting for replacement shares."""
 
-    __slots__ = ("recent", "waiting")
+    __slots__ = ("oldest", "recent", "waiting")
 
     def __init__(self) -> None:
         self.recent: deque[_Acq] = deque()
+        self.oldest = date.max  # the date of recent[0], read without reaching it
         self.waiting: deque[_Pending] = deque()
 
 
@@ -588,9 +589,11 @@ class Replayer:
         group = position.group
         if group.waiting:
             self._replace_waiting(group.waiting, lot, day)
+        if group.oldest < self.window_start:
+            _expire(group, self.window_start)
         recent = group.recent
-        if recent and recent[0].date < self.window_start:
-            _expire(recent, self.window_start)
+        if not recent:
+            group.oldest = day
         recent.append(acq)
 
     def _replace_waiting(self, waiting: deque[_Pending], lot: _Lot, day: date) -> None:
@@ -695,9 +698,9 @@ class Replayer:
         leaves the window is closed and drops its pieces, since no later sale can use it."""
         if len(losses) > 1:
             losses.sort(key=_loss_order)  # Reg. §1.1091-1(b)
+        if group.oldest < self.window_start:
+            _expire(group, self.window_start)
         recent = group.recent
-        if recent and recent[0].date < self.window_start:
-            _expire(recent, self.window_start)
         for disp, lot in losses:
             pend = _pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
             if recent:
@@ -917,12 +920,14 @@ class Replayer:
         self.event_amounts.append(amount)
 
 
-def _expire(recent: deque[_Acq], start: date) -> None:
-    """Close the acquisitions made before ``start``, the first day of the window."""
+def _expire(group: _Group, start: date) -> None:
+    """Close the group's acquisitions made before ``start``, the first day of the window."""
+    recent = group.recent
     while recent and recent[0].date < start:
         acq = recent.popleft()  # acq.close(), written out
         acq.open = False
         acq.pieces.clear()
+    group.oldest = recent[0].date if recent else date.max
 
 
 def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:

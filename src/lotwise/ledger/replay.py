@@ -780,7 +780,7 @@ class Replayer:
         disposals = self.disposals
         losses: list[tuple[_Disp, _Lot]] = []
         emptied: list[_Lot] = []
-        txn_id, sold, window_start = txn.id, txn.date, self.window_start
+        window_start = self.window_start
         for lot, shares in chosen:
             if shares == lot.qty:  # the whole lot: its basis, no arithmetic (see _take)
                 basis = lot.basis
@@ -791,28 +791,13 @@ class Replayer:
                 if lot.qty <= ZERO:
                     emptied.append(lot)
             proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
-            disp = _new(_Disp)  # _disposal_of, written out for the row made most often
-            disp.txn_id = txn_id
-            disp.lot_id = lot.lot_id
-            disp.account = account
-            disp.symbol = lot.symbol
-            disp.qty = shares
-            disp.acquired = lot.acquired
-            disp.holding_start = lot.holding_start
-            disp.sold = sold
-            disp.proceeds = proceeds
-            disp.basis = basis
-            disp.adjustment = ZERO
-            disp.kind = "sale"
-            disp.reportable = reportable
-            disp.free = free = lot.free
-            disp.order = len(disposals)
-            disp.epoch = epoch
+            disp = _disposal_of(lot, shares, basis, proceeds, txn, "sale", reportable,
+                                len(disposals), epoch)
             disposals.append(disp)
             # Sold shares of an unused lot can still replace a loss sold in the 30 days
             # after their purchase: kept with their acquisition while it is in the window
             # (an acquisition before the window is closed, or is closed before it is read).
-            if free and lot.acquired >= window_start:
+            if lot.free and lot.acquired >= window_start:
                 lot.acq.pieces.append(disp)
             if reportable and proceeds < basis:
                 losses.append((disp, lot))

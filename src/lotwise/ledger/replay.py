@@ -55,6 +55,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
+from typing import cast
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxTable, convert, in_account_currency, row_currency
@@ -77,24 +78,20 @@ WASH_WINDOW = timedelta(days=30)  # IRC §1091(a): 30 days before or after the s
 ZERO = Decimal(0)
 
 
+# An open lot and a disposal row share one memory layout: a lot sold whole becomes the row
+# of its sale in place (its class is changed, see Replayer.sell) instead of being copied
+# into a new one, the most frequent disposal by far.
+_PIECE_SLOTS = (
+    "account", "acq", "acq_id", "acquired", "adjustment", "basis", "epoch", "free",
+    "holding_start", "kind", "lot_id", "order", "origin", "proceeds", "qty", "reportable",
+    "seq", "sold", "symbol", "txn_id", "wash_adj",
+)
+
+
 class _Lot:
     """An open piece of one acquisition, held in one account."""
 
-    __slots__ = (
-        "account",
-        "acq",
-        "acq_id",
-        "acquired",
-        "basis",
-        "free",
-        "holding_start",
-        "lot_id",
-        "origin",
-        "qty",
-        "seq",
-        "symbol",
-        "wash_adj",
-    )
+    __slots__ = _PIECE_SLOTS
 
     lot_id: str
     acq: _Acq
@@ -137,26 +134,10 @@ _new = object.__new__
 
 
 class _Disp:
-    """A disposal under construction; frozen into :class:`Disposal` at the end."""
+    """A disposal under construction; frozen into :class:`Disposal` at the end.  One made
+    from a lot sold whole keeps the lot's attributes (``acq`` among them)."""
 
-    __slots__ = (
-        "account",
-        "acquired",
-        "adjustment",
-        "basis",
-        "epoch",
-        "free",
-        "holding_start",
-        "kind",
-        "lot_id",
-        "order",
-        "proceeds",
-        "qty",
-        "reportable",
-        "sold",
-        "symbol",
-        "txn_id",
-    )
+    __slots__ = _PIECE_SLOTS
 
     txn_id: str
     lot_id: str
@@ -174,6 +155,7 @@ class _Disp:
     free: bool
     order: int
     epoch: int  # the symbol's split count when sold
+    acq: _Acq
 
     def copy(self) -> _Disp:
         other = _new(_Disp)
@@ -213,6 +195,23 @@ def _disposal_of(lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal, txn
     disp.kind = kind
     disp.reportable = reportable
     disp.free = lot.free
+    disp.order = order
+    disp.epoch = epoch
+    return disp
+
+
+def _sold_whole(lot: _Lot, proceeds: Decimal, txn: Transaction, reportable: bool,
+                order: int, epoch: int) -> _Disp:
+    """``lot``, sold whole by ``txn``, made into its disposal row in place: shares, basis,
+    dates and ids are already the row's."""
+    lot.__class__ = _Disp  # type: ignore[assignment]  # same slots, see _PIECE_SLOTS
+    disp = cast(_Disp, lot)
+    disp.txn_id = txn.id
+    disp.sold = txn.date
+    disp.proceeds = proceeds
+    disp.adjustment = ZERO
+    disp.kind = "sale"
+    disp.reportable = reportable
     disp.order = order
     disp.epoch = epoch
     return disp
@@ -782,23 +781,31 @@ class Replayer:
         emptied: list[_Lot] = []
         window_start = self.window_start
         for lot, shares in chosen:
-            if shares == lot.qty:  # the whole lot: its basis, no arithmetic (see _take)
-                basis = lot.basis
-                lot.qty, lot.basis, lot.wash_adj = ZERO, ZERO, ZERO
+            proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
+            whole = shares == lot.qty
+            if whole:  # the lot becomes its own disposal row
                 emptied.append(lot)
+                basis = lot.basis
+                disp = _sold_whole(lot, proceeds, txn, reportable, len(disposals), epoch)
             else:
                 basis = self._take(lot, shares)
                 if lot.qty <= ZERO:
                     emptied.append(lot)
-            proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
-            disp = _disposal_of(lot, shares, basis, proceeds, txn, "sale", reportable,
-                                len(disposals), epoch)
+                disp = _disposal_of(lot, shares, basis, proceeds, txn, "sale", reportable,
+                                    len(disposals), epoch)
             disposals.append(disp)
             # Sold shares of an unused lot can still replace a loss sold in the 30 days
-            # after their purchase: kept with their acquisition while it is in the window
-            # (an acquisition before the window is closed, or is closed before it is read).
-            if lot.free and lot.acquired >= window_start:
-                lot.acq.pieces.append(disp)
+            # after their purchase: kept with their acquisition, after its other pieces,
+            # while it is in the window (an acquisition before the window is closed, or is
+            # closed before it is read).
+            if disp.free and disp.acquired >= window_start:
+                pieces = lot.acq.pieces
+                if not whole:
+                    pieces.append(disp)
+                elif not pieces or pieces[-1] is not lot:
+                    if lot in pieces:  # found by identity: no piece defines ==
+                        pieces.remove(lot)
+                    pieces.append(disp)
             if reportable and proceeds < basis:
                 losses.append((disp, lot))
         if emptied:

@@ -135,7 +135,8 @@ _new = object.__new__
 
 class _Disp:
     """A disposal under construction; frozen into :class:`Disposal` at the end.  One made
-    from a lot sold whole keeps the lot's attributes (``acq`` among them)."""
+    from a lot sold whole keeps the lot's attributes, all but its acquisition (``acq``,
+    read only by the sale itself)."""
 
     __slots__ = _PIECE_SLOTS
 
@@ -155,7 +156,7 @@ class _Disp:
     free: bool
     order: int
     epoch: int  # the symbol's split count when sold
-    acq: _Acq
+    acq: _Acq  # only while a lot sold whole is being sold
 
     def copy(self) -> _Disp:
         other = _new(_Disp)
@@ -814,6 +815,9 @@ class Replayer:
         cash[account] = cash.get(account, ZERO) + proceeds_total
         if losses:
             self._wash_losses(txn, position.group, losses)
+        for piece in emptied:  # a row made of a lot lets its acquisition go
+            if isinstance(piece, _Disp):
+                del piece.acq
 
     def donate(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None

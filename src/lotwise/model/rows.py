@@ -5,8 +5,9 @@ rows column by column and makes each one only when it is read.
 
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``.  ``builder``
 fills in an instance of an unfrozen class with the same slots by plain attribute stores and
-then sets its ``__class__`` to the frozen one, whose memory layout it shares: a quarter of
-the time (a 12-field :class:`~lotwise.model.lots.WashSale`: 1.2 µs against 0.3 µs).
+then sets its ``__class__`` to the frozen one, whose memory layout it shares: a fifth of
+the time or less (a 12-field :class:`~lotwise.model.lots.WashSale`, ``timeit`` on the
+development machine: 2.0 µs against 0.36 µs).
 ``builder(Cls)`` returns a function that takes the field values as one tuple, in the
 dataclass's field order; the class must have slots and no base class.
 

@@ -135,8 +135,7 @@ _new = object.__new__
 
 class _Disp:
     """A disposal under construction; frozen into :class:`Disposal` at the end.  One made
-    from a lot sold whole keeps the lot's attributes, all but its acquisition (``acq``,
-    read only by the sale itself)."""
+    from a lot sold whole keeps the lot's attributes, all but its acquisition."""
 
     __slots__ = _PIECE_SLOTS
 
@@ -156,7 +155,6 @@ class _Disp:
     free: bool
     order: int
     epoch: int  # the symbol's split count when sold
-    acq: _Acq  # only while a lot sold whole is being sold
 
     def copy(self) -> _Disp:
         other = _new(_Disp)
@@ -204,7 +202,9 @@ def _disposal_of(lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal, txn
 def _sold_whole(lot: _Lot, proceeds: Decimal, txn: Transaction, reportable: bool,
                 order: int, epoch: int) -> _Disp:
     """``lot``, sold whole by ``txn``, made into its disposal row in place: shares, basis,
-    dates and ids are already the row's."""
+    dates and ids are already the row's.  The row lets the lot's acquisition go (the sale
+    has read it), so the book does not keep every acquisition alive."""
+    del lot.acq
     lot.__class__ = _Disp  # type: ignore[assignment]  # same slots, see _PIECE_SLOTS
     disp = cast(_Disp, lot)
     disp.txn_id = txn.id
@@ -245,12 +245,6 @@ _build_lot = builder(OpenLot)
 _build_wash_sale = builder(WashSale)
 _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
-
-
-def _cash_event(txn: Transaction, amount: Decimal) -> CashEvent:
-    return _build_cash_event((
-        txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO, None,
-    ))
 _ACTION_NAMES = {action: action.value for action in Action}
 _ORDER = attrgetter("order")
 _SEQ = attrgetter("seq")
@@ -258,6 +252,12 @@ _DATE = attrgetter("date")
 _ACCOUNT = attrgetter("account")
 # Many rows share a holding-period start: its long-term date is worked out once.
 _long_from = lru_cache(maxsize=65536)(long_term_from)
+
+
+def _cash_event(txn: Transaction, amount: Decimal) -> CashEvent:
+    return _build_cash_event((
+        txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO, None,
+    ))
 
 
 class _Acq:
@@ -689,8 +689,8 @@ class Replayer:
         return part
 
     def _wash_losses(self, txn: Transaction, group: _Group,
-                     losses: list[tuple[_Disp, _Lot]]) -> None:
-        """Match this sale's loss pieces (each with the lot it was sold from) against
+                     losses: list[tuple[_Disp, _Acq]]) -> None:
+        """Match this sale's loss pieces (each with the acquisition of its shares) against
         earlier acquisitions, then leave the rest waiting for later ones.
 
         ``recent`` holds the acquisitions of the last 30 days of the tax unit and identical
@@ -701,10 +701,10 @@ class Replayer:
         if group.oldest < self.window_start:
             _expire(group, self.window_start)
         recent = group.recent
-        for disp, lot in losses:
+        for disp, acq in losses:
             pend = _pending(disp, disp.qty, (disp.basis - disp.proceeds) / disp.qty)
             if recent:
-                self._replace_earlier(pend, lot.acq, recent, txn.id)
+                self._replace_earlier(pend, acq, recent, txn.id)
             if pend.qty > ZERO:
                 self.unmatched[id(disp)] = pend
                 group.waiting.append(pend)
@@ -778,11 +778,12 @@ class Replayer:
         reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)
         disposals = self.disposals
-        losses: list[tuple[_Disp, _Lot]] = []
+        losses: list[tuple[_Disp, _Acq]] = []
         emptied: list[_Lot] = []
         window_start = self.window_start
         for lot, shares in chosen:
             proceeds = proceeds_total if shares == quantity else proceeds_total * shares / quantity
+            acq = lot.acq
             whole = shares == lot.qty
             if whole:  # the lot becomes its own disposal row
                 emptied.append(lot)
@@ -799,25 +800,23 @@ class Replayer:
             # after their purchase: kept with their acquisition, after its other pieces,
             # while it is in the window (an acquisition before the window is closed, or is
             # closed before it is read).
+            # A free lot of an acquisition in the window is one of its pieces, so a lot sold
+            # whole is moved after the others, where a new row would have gone.
             if disp.free and disp.acquired >= window_start:
-                pieces = lot.acq.pieces
+                pieces = acq.pieces
                 if not whole:
                     pieces.append(disp)
-                elif not pieces or pieces[-1] is not lot:
-                    if lot in pieces:  # found by identity: no piece defines ==
-                        pieces.remove(lot)
+                elif pieces[-1] is not lot:
+                    pieces.remove(lot)  # found by identity: no piece defines ==
                     pieces.append(disp)
             if reportable and proceeds < basis:
-                losses.append((disp, lot))
+                losses.append((disp, acq))
         if emptied:
             self._compact(position, emptied)
         cash = self.cash
         cash[account] = cash.get(account, ZERO) + proceeds_total
         if losses:
             self._wash_losses(txn, position.group, losses)
-        for piece in emptied:  # a row made of a lot lets its acquisition go
-            if isinstance(piece, _Disp):
-                del piece.acq
 
     def donate(self, txn: Transaction) -> None:
         assert txn.quantity is not None and txn.symbol is not None
@@ -936,9 +935,9 @@ def _usable(piece: _Lot | _Disp, epochs: dict[str, int]) -> bool:
     )
 
 
-def _loss_order(loss: tuple[_Disp, _Lot]) -> tuple[date, int]:
-    _, lot = loss
-    return (lot.acquired, lot.seq)
+def _loss_order(loss: tuple[_Disp, _Acq]) -> tuple[date, int]:
+    _, acq = loss  # a lot's acquisition date and journal order are its acquisition's
+    return (acq.date, acq.seq)
 
 
 def _average(lots: list[_Lot]) -> None:

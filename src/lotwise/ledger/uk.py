@@ -106,13 +106,13 @@ def uk_tax_year(day: date) -> int:
     return day.year if (day.month, day.day) >= (4, 6) else day.year - 1
 
 
-
 def gains_are_income(security: Security) -> bool:
     """Whether a UK resident's gain on ``security`` is an offshore income gain, charged to
     income tax and not to capital gains tax: a fund without UK reporting status
     (``uk_reporting_fund = false``; SI 2009/3001 regs. 17, 18, 44).  A loss on it stays a
     capital loss (reg. 42)."""
     return security.uk_reporting_fund is False
+
 
 @dataclass(frozen=True, slots=True)
 class UkMatch:

@@ -92,6 +92,20 @@ def test_the_us_ledger_keeps_the_same_cash() -> None:
     assert replay(us, every_action).cash == balances(every_action)
 
 
+def test_balances_are_exact_sums_whatever_the_order_of_their_rows() -> None:
+    # 35 significant digits: rounded at the default 28, the sum would depend on the order.
+    rows = us_journal("""
+        2025-01-02 taxable deposit amount=100000000000000000000
+        2025-01-03 taxable deposit amount=0.000000000000001
+        2025-01-04 taxable withdrawal amount=100000000000000000000
+        2025-01-05 taxable deposit amount=0.000000000000002
+    """)
+    exact = D("0.000000000000003")
+    assert balances(rows) == {"taxable": exact}
+    assert balances(reversed(rows)) == {"taxable": exact}
+    assert replay(us_household(), rows).cash == {"taxable": exact}
+
+
 def test_us_dollars_deposited_by_a_canadian_stay_us_dollars() -> None:
     # The audit's case: US$10,000 deposited at USD/CAD 1.40, nothing bought.
     book = replay(CA, journal(f"{DEPOSITED} a_usd deposit amount=10000"), fx=RATES)

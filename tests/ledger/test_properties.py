@@ -33,6 +33,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lotwise.ledger import Book, replay
+from lotwise.ledger.replay import Replayer
 from lotwise.model import Action, Disposal, Household, Transaction
 from lotwise.testing import generate
 
@@ -431,6 +432,20 @@ def test_replay_is_deterministic_and_ignores_input_order(
     shuffled = list(txns)
     rng.shuffle(shuffled)  # rows keep their seq: replay sorts by (date, seq)
     assert replay(hh, shuffled) == book
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_one_identical_group_at_a_time_gives_the_book_of_journal_order(
+    scenario: Scenario,
+) -> None:
+    hh, txns, book = run(scenario)  # replay applies X and Y, then Z
+    one_by_one = Replayer(hh)
+    for txn in sorted(txns, key=lambda t: (t.date, t.seq)):
+        one_by_one.apply(txn)
+    in_order = one_by_one.finish(None)
+    assert book == in_order
+    assert list(book.cash.items()) == list(in_order.cash.items())
 
 
 # -- the same invariants over dense synthetic journals ---------------------------------------

@@ -31,6 +31,9 @@ C$14,000 it cost), and a plan may spend at most C$13,000 there.  Shares bought w
 the day of the deposit would have cost C$14,000 for tax, and that cost would stay
 (ITA s.261(2)(b)).
 
+Balances are summed exactly (:data:`EXACT`): a balance is never rounded, however many
+digits its rows have, so it does not depend on the order its rows are added in.
+
 The US ledger (:class:`lotwise.ledger.replay.Replayer`) applies the same movements while it
 replays a journal whose every amount is in dollars; tests check that the two agree.
 """
@@ -38,11 +41,15 @@ replays a journal whose every amount is in dollars; tests check that the two agr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from lotwise.model.transactions import Action, Transaction
 
 ZERO = Decimal(0)
+# Unbounded precision: sums of cash are exact, as money adds up (see above).
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+add = EXACT.add
+subtract = EXACT.subtract
 
 # In-kind moves of shares, and income reported but not paid: no cash changes hands.
 MOVES_NO_CASH = frozenset({Action.SPLIT, Action.TRANSFER, Action.DONATE,
@@ -75,5 +82,5 @@ def balances(transactions: Iterable[Transaction]) -> dict[str, Decimal]:
     cash: dict[str, Decimal] = {}
     for txn in transactions:
         if txn.action not in MOVES_NO_CASH:
-            cash[txn.account] = cash.get(txn.account, ZERO) + movement(txn)
+            cash[txn.account] = add(cash.get(txn.account, ZERO), movement(txn))
     return cash

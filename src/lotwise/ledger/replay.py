@@ -40,6 +40,11 @@ Wash sales (IRC §1091; Treas. Reg. §1.1091-1, -2; IRS Pub 550, "Wash Sales")
     At a loss sale, earlier acquisitions are matched first; what is left waits up to 30
     days for later acquisitions, which are matched to waiting losses as they happen.
 
+    Shares of one identical group are never matched against another group's, so a whole
+    journal is replayed one identical group at a time (:meth:`Replayer.apply_all`): the
+    same book, its rows put back in journal order at the end, with each group's lots and
+    window kept in the processor's caches while its rows are applied.
+
 Example (Pub 550): buy 100 shares for $1,000; sell them for $750; within 30 days buy 100
 for $800.  The $250 loss is disallowed (disposal: code W, adjustment $250, gain $0) and
 the new lot's basis is $1,050, its holding period starting as many days before its
@@ -54,7 +59,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import cast
 
 from lotwise.errors import InputError, Problem, Source
@@ -76,6 +81,7 @@ from lotwise.withholding import withholding_rate
 
 WASH_WINDOW = timedelta(days=30)  # IRC §1091(a): 30 days before or after the sale
 ZERO = Decimal(0)
+_add, _subtract = account_cash.add, account_cash.subtract  # exact: balances never round
 
 
 # An open lot and a disposal row share one memory layout: a lot sold whole becomes the row
@@ -83,8 +89,8 @@ ZERO = Decimal(0)
 # into a new one, the most frequent disposal by far.
 _PIECE_SLOTS = (
     "account", "acq", "acq_id", "acquired", "adjustment", "basis", "epoch", "free",
-    "holding_start", "kind", "lot_id", "order", "origin", "proceeds", "qty", "reportable",
-    "seq", "sold", "symbol", "txn_id", "wash_adj",
+    "holding_start", "kind", "lot_id", "order", "origin", "pos", "proceeds", "qty",
+    "reportable", "seq", "sold", "symbol", "txn_id", "wash_adj",
 )
 
 
@@ -154,6 +160,7 @@ class _Disp:
     reportable: bool
     free: bool
     order: int
+    pos: int  # the journal position of the sale (see Replayer.apply_all)
     epoch: int  # the symbol's split count when sold
 
     def copy(self) -> _Disp:
@@ -164,8 +171,8 @@ class _Disp:
             self.qty, self.acquired, self.holding_start, self.sold)
         other.proceeds, other.basis, other.adjustment, other.kind = (
             self.proceeds, self.basis, self.adjustment, self.kind)
-        other.reportable, other.free, other.order, other.epoch = (
-            self.reportable, self.free, self.order, self.epoch)
+        other.reportable, other.free, other.order, other.pos, other.epoch = (
+            self.reportable, self.free, self.order, self.pos, self.epoch)
         return other
 
     def freeze(self) -> Disposal:
@@ -177,7 +184,7 @@ class _Disp:
 
 
 def _disposal_of(lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal, txn: Transaction,
-                 kind: str, reportable: bool, order: int, epoch: int = 0) -> _Disp:
+                 kind: str, reportable: bool, order: int, pos: int, epoch: int = 0) -> _Disp:
     """A disposal row of ``qty`` shares of ``lot``, sold by ``txn``."""
     disp = _new(_Disp)
     disp.txn_id = txn.id
@@ -195,12 +202,13 @@ def _disposal_of(lot: _Lot, qty: Decimal, basis: Decimal, proceeds: Decimal, txn
     disp.reportable = reportable
     disp.free = lot.free
     disp.order = order
+    disp.pos = pos
     disp.epoch = epoch
     return disp
 
 
 def _sold_whole(lot: _Lot, proceeds: Decimal, txn: Transaction, reportable: bool,
-                order: int, epoch: int) -> _Disp:
+                order: int, pos: int, epoch: int) -> _Disp:
     """``lot``, sold whole by ``txn``, made into its disposal row in place: shares, basis,
     dates and ids are already the row's.  The row lets the lot's acquisition go (the sale
     has read it), so the book does not keep every acquisition alive."""
@@ -214,6 +222,7 @@ def _sold_whole(lot: _Lot, proceeds: Decimal, txn: Transaction, reportable: bool
     disp.kind = "sale"
     disp.reportable = reportable
     disp.order = order
+    disp.pos = pos
     disp.epoch = epoch
     return disp
 
@@ -247,6 +256,7 @@ _build_cash_event = builder(CashEvent)
 _build_context = builder(relief.SaleContext)
 _ACTION_NAMES = {action: action.value for action in Action}
 _ORDER = attrgetter("order")
+_POS = attrgetter("pos")
 _SEQ = attrgetter("seq")
 _DATE = attrgetter("date")
 _ACCOUNT = attrgetter("account")
@@ -254,9 +264,11 @@ _ACCOUNT = attrgetter("account")
 _long_from = lru_cache(maxsize=65536)(long_term_from)
 
 
-def _cash_event(txn: Transaction, amount: Decimal) -> CashEvent:
+def _cash_event(txn: Transaction) -> CashEvent:
+    """The cash event of a row that makes one (:data:`_EVENT_ACTIONS`): its gross amount."""
     return _build_cash_event((
-        txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, amount, ZERO, None,
+        txn.id, txn.date, txn.account, _ACTION_NAMES[txn.action], txn.symbol, txn.gross, ZERO,
+        None,
     ))
 
 
@@ -346,9 +358,14 @@ class Replayer:
         self.disposals: list[_Disp] = []
         self.wash_sales: list[WashSale] = []
         self.cash: dict[str, Decimal] = {}
-        # Each cash event as its row and amount, made into a CashEvent when the book is read.
+        # The rows of the cash events, made into CashEvents when the book is read.
         self.event_rows: list[Transaction] = []
-        self.event_amounts: list[Decimal] = []
+        # The journal position of the row being applied, kept with each disposal and wash
+        # sale it makes: they are put back in journal order when the journal was applied
+        # one identical group at a time (apply_all).
+        self.pos = 0
+        self.wash_pos: list[int] = []
+        self.by_group = False
         self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
@@ -379,18 +396,89 @@ class Replayer:
         _HANDLERS[txn.action](self, txn)
 
     def apply_all(self, transactions: Iterable[Transaction]) -> None:
-        """Apply transactions in (date, seq) order, as :meth:`apply` would one by one; the
-        accounts are checked once for all of them."""
+        """Apply transactions in (date, seq) order, with the book :meth:`apply` would make
+        of them one by one; the accounts are checked once for all of them.
+
+        A replayer that has applied nothing yet applies them one identical group at a time
+        (:meth:`_apply_by_group`).  When a row is bad it starts again and applies them in
+        journal order, so that the error reported is the first bad row's."""
         ordered = list(transactions)
         if self.released or not set(map(_ACCOUNT, ordered)) <= self.taxable.keys():
             for txn in ordered:  # the row at fault is reported after the rows before it
                 self.apply(txn)
             return
+        if self.last_date is None and not self.positions:
+            groups = self._groups_of(ordered)
+            if groups is not None:
+                try:
+                    self._apply_by_group(ordered, groups)
+                    return
+                except InputError:
+                    self.__init__(self.household)  # type: ignore[misc]  # a fresh replayer
         handlers = _HANDLERS
         for txn in ordered:
             if txn.date != self.last_date:
                 self._new_day(txn.date)
             handlers[txn.action](self, txn)
+
+    def _groups_of(self, ordered: list[Transaction]) -> list[list[int]] | None:
+        """The positions of the rows of each identical group (rows without a symbol: one
+        more group), or None when the rows are not in date order."""
+        group_of = self.group_of
+        groups: dict[str | None, list[int]] = {}
+        last = date.min
+        for pos, txn in enumerate(ordered):
+            if txn.date < last:
+                return None  # applied in journal order, which reports it
+            last = txn.date
+            symbol = txn.symbol
+            key = group_of.get(symbol, symbol) if symbol is not None else None
+            rows = groups.get(key)
+            if rows is None:
+                rows = groups[key] = []
+            rows.append(pos)
+        return list(groups.values())
+
+    def _apply_by_group(self, ordered: list[Transaction], groups: list[list[int]]) -> None:
+        """Apply the rows of each identical group in journal order, one group after another.
+
+        Shares of different identical groups never meet: their lots, wash-sale windows,
+        waiting losses and splits are all kept per symbol or per group, and a transfer
+        moves one symbol.  So a group's rows give the same lots and rows whichever group
+        goes first; only the order of the book's rows would differ, and it is put back
+        by the journal position each row keeps (``pos``).  Cash is summed exactly
+        (:mod:`lotwise.ledger.cash`), so its balances do not depend on the order either.
+        Going group by group keeps one group's few lots and acquisitions in the processor's
+        caches while its rows are applied, where the journal's order would bring in another
+        group's at almost every row: the 1,000,000-row replay of
+        ``benchmarks/bench_replay.py`` takes about a third less time
+        (docs/benchmarks.md)."""
+        self.by_group = True
+        handlers, window = _HANDLERS, WASH_WINDOW
+        for positions in groups:
+            last = None
+            for pos in positions:
+                txn = ordered[pos]
+                self.pos = pos
+                day = txn.date
+                if day != last:  # Replayer._new_day, written out: the rows are in date order
+                    last = self.last_date = day
+                    self.window_start = day - window
+                handlers[txn.action](self, txn)
+        if ordered:
+            self._new_day(ordered[-1].date)
+            self.pos = len(ordered)  # rows applied later come after the journal's
+        # The cash events in journal order: the rows of the actions that make one.
+        self.event_rows = [txn for txn in ordered if txn.action in _EVENT_ACTIONS]
+        # The balances, their accounts in the order a replay in journal order meets them.
+        cash = self.cash
+        first: dict[str, bool] = {}
+        for txn in ordered:
+            if len(first) == len(cash):
+                break
+            if txn.action not in account_cash.MOVES_NO_CASH:
+                first[txn.account] = True
+        self.cash = {account: cash[account] for account in first}
 
     def _new_day(self, day: date) -> None:
         if self.last_date is not None and day < self.last_date:
@@ -402,17 +490,28 @@ class Replayer:
         """The book so far, copied: the replayer can go on."""
         ordered = self._disposals_in_order()
         columns = [list(map(attrgetter(name), ordered)) for name in _DISPOSAL_COLUMNS]
-        events = ColumnRows(_cash_event, (list(self.event_rows), list(self.event_amounts)))
+        events = ColumnRows(_cash_event, (list(self.event_rows),))
         return self._book(as_of, ColumnRows(_disposal, columns), events)
 
     def finish(self, as_of: date | None) -> Book:
         """The book, and the end of the replayer: the book takes the disposal rows over
         instead of copying them, and the working state is released."""
-        events = ColumnRows(_cash_event, (self.event_rows, self.event_amounts))
+        events = ColumnRows(_cash_event, (self.event_rows,))
         book = self._book(as_of, ColumnRows(_Disp.freeze, (self._disposals_in_order(),)), events)
-        self.event_rows, self.event_amounts = [], []
+        self.event_rows = []
         self.release()
         return book
+
+    def _wash_sales_in_order(self) -> tuple[WashSale, ...]:
+        """In the order they were found, or, when the journal was applied one identical
+        group at a time, in the journal order of the rows that found them (``wash_pos``;
+        stable: those of one row in the order found)."""
+        found = self.wash_sales
+        if not self.by_group or len(found) < 2:
+            return tuple(found)
+        positions = self.wash_pos
+        in_order = itemgetter(*sorted(range(len(found)), key=positions.__getitem__))(found)
+        return cast(tuple[WashSale, ...], in_order)  # a tuple: two indices or more
 
     def release(self) -> None:
         """Drop the working state; the replayer cannot be used again.  Pieces and their
@@ -427,9 +526,14 @@ class Replayer:
         self.released = True
 
     def _disposals_in_order(self) -> list[_Disp]:
-        """By sale date, then creation: ``order`` alone says both, as rows are made in date
-        order and the part cut off a row keeps the row's ``order`` (stable sort: after it)."""
-        return sorted(self.disposals, key=_ORDER)
+        """By sale date, then creation: ``order`` alone says both when rows are made in
+        journal order, and the part cut off a row keeps the row's ``order`` (stable sort:
+        after it).  Rows made one identical group at a time are then put in the journal
+        order of their sales, ``pos`` (stable: each sale's rows stay as they were)."""
+        ordered = sorted(self.disposals, key=_ORDER)
+        if self.by_group:
+            ordered.sort(key=_POS)
+        return ordered
 
     def _book(self, as_of: date | None, disposals: ColumnRows[Disposal],
               cash_events: ColumnRows[CashEvent]) -> Book:
@@ -444,7 +548,7 @@ class Replayer:
             as_of=as_of,
             lots=tuple(lots),
             disposals=disposals,
-            wash_sales=tuple(self.wash_sales),
+            wash_sales=self._wash_sales_in_order(),
             cash=dict(self.cash),
             cash_events=cash_events,
         )
@@ -453,11 +557,10 @@ class Replayer:
 
     def _add_cash(self, account: str, amount: Decimal) -> None:
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) + amount
+        cash[account] = _add(cash.get(account, ZERO), amount)
 
-    def _event(self, txn: Transaction, amount: Decimal) -> None:
+    def _event(self, txn: Transaction) -> None:
         self.event_rows.append(txn)
-        self.event_amounts.append(amount)
 
     def _position(self, account: str, symbol: str) -> _Position:
         """The lots of ``symbol`` in ``account``, with the wash-sale state (tax unit and
@@ -635,6 +738,7 @@ class Replayer:
             lot.basis += disallowed
             lot.wash_adj += disallowed
             lot.holding_start = tacked_start(lot.acquired, loss.holding_start, loss.sold)
+        self.wash_pos.append(self.pos)
         self.wash_sales.append(_build_wash_sale((
             loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares, disallowed,
             lot.lot_id, lot.account, lot.symbol, lot.acquired, permanent,
@@ -651,6 +755,7 @@ class Replayer:
         if not permanent:
             disp.basis += disallowed
             disp.holding_start = tacked_start(disp.acquired, loss.holding_start, loss.sold)
+        self.wash_pos.append(self.pos)
         self.wash_sales.append(_build_wash_sale((
             loss.txn_id, loss.lot_id, loss.sold, loss.account, loss.symbol, shares, disallowed,
             disp.lot_id, disp.account, disp.symbol, disp.acquired, permanent,
@@ -750,7 +855,7 @@ class Replayer:
             amount = quantity * txn.price
         cost = amount + txn.fees
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) - cost
+        cash[account] = _subtract(cash.get(account, ZERO), cost)
         self._acquire(txn, quantity, cost, "buy")
 
     def reinvest(self, txn: Transaction) -> None:
@@ -760,9 +865,8 @@ class Replayer:
             assert txn.price is not None
             dividend = quantity * txn.price
         self.event_rows.append(txn)
-        self.event_amounts.append(dividend)
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) + -fees
+        cash[account] = _subtract(cash.get(account, ZERO), fees)
         self._acquire(txn, quantity, dividend + fees, "reinvest")
 
     def sell(self, txn: Transaction) -> None:
@@ -777,7 +881,7 @@ class Replayer:
         chosen = self._relieve(txn, position, quantity, proceeds_total)
         reportable = self.taxable[account]
         epoch = self.epoch.get(txn.symbol, 0)
-        disposals = self.disposals
+        disposals, pos = self.disposals, self.pos
         losses: list[tuple[_Disp, _Acq]] = []
         emptied: list[_Lot] = []
         window_start = self.window_start
@@ -788,13 +892,13 @@ class Replayer:
             if whole:  # the lot becomes its own disposal row
                 emptied.append(lot)
                 basis = lot.basis
-                disp = _sold_whole(lot, proceeds, txn, reportable, len(disposals), epoch)
+                disp = _sold_whole(lot, proceeds, txn, reportable, len(disposals), pos, epoch)
             else:
                 basis = self._take(lot, shares)
                 if lot.qty <= ZERO:
                     emptied.append(lot)
                 disp = _disposal_of(lot, shares, basis, proceeds, txn, "sale", reportable,
-                                    len(disposals), epoch)
+                                    len(disposals), pos, epoch)
             disposals.append(disp)
             # Sold shares of an unused lot can still replace a loss sold in the 30 days
             # after their purchase: kept with their acquisition, after its other pieces,
@@ -814,7 +918,7 @@ class Replayer:
         if emptied:
             self._compact(position, emptied)
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) + proceeds_total
+        cash[account] = _add(cash.get(account, ZERO), proceeds_total)
         if losses:
             self._wash_losses(txn, position.group, losses)
 
@@ -825,7 +929,7 @@ class Replayer:
         for lot, shares in self._relieve(txn, position, txn.quantity, value):
             basis = self._take(lot, shares)
             disp = _disposal_of(lot, shares, basis, value * shares / txn.quantity, txn,
-                                "donation", False, len(self.disposals))
+                                "donation", False, len(self.disposals), self.pos)
             self.disposals.append(disp)
         self._compact(position)
 
@@ -883,7 +987,7 @@ class Replayer:
             raise _error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
                          "but no shares are held", "check the account and symbol of this row")
         self._add_cash(txn.account, txn.amount)
-        self._event(txn, txn.amount)
+        self._event(txn)
         per_share = txn.amount / held
         for lot in lots:
             reduction = per_share * lot.qty
@@ -893,7 +997,7 @@ class Replayer:
             # Pub 550, "Nondividend Distributions": beyond basis it is a capital gain.
             excess = reduction - lot.basis
             disp = _disposal_of(lot, lot.qty, ZERO, excess, txn, "return_of_capital",
-                                self.taxable[txn.account], len(self.disposals))
+                                self.taxable[txn.account], len(self.disposals), self.pos)
             self.disposals.append(disp)
             lot.basis = ZERO
 
@@ -903,16 +1007,14 @@ class Replayer:
     def cash_in(self, txn: Transaction) -> None:
         amount, account = txn.gross, txn.account
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) + amount
+        cash[account] = _add(cash.get(account, ZERO), amount)
         self.event_rows.append(txn)
-        self.event_amounts.append(amount)
 
     def cash_out(self, txn: Transaction) -> None:
         amount, account = txn.gross, txn.account
         cash = self.cash
-        cash[account] = cash.get(account, ZERO) + -amount
+        cash[account] = _subtract(cash.get(account, ZERO), amount)
         self.event_rows.append(txn)
-        self.event_amounts.append(amount)
 
 
 def _expire(group: _Group, start: date) -> None:
@@ -955,6 +1057,11 @@ def _error(txn: Transaction, field: str | None, message: str, fix: str) -> Input
     return InputError.one(source, field, message, fix)
 
 
+# The actions whose handler records a cash event (the row, in Replayer.event_rows).
+_EVENT_ACTIONS = frozenset({
+    Action.REINVEST, Action.RETURN_OF_CAPITAL, Action.DIVIDEND, Action.INTEREST, Action.DEPOSIT,
+    Action.WITHDRAWAL, Action.FEE,
+})
 _HANDLERS = {
     Action.BUY: Replayer.buy,
     Action.REINVEST: Replayer.reinvest,

@@ -74,6 +74,21 @@ def test_unknown_lot_id_names_the_row_and_field() -> None:
 def test_named_lots_that_do_not_cover_the_sale_are_an_error() -> None:
     with pytest.raises(InputError, match="add up to the quantity"):
         sold_lots("fifo", extra="lot=A:5")
+    with pytest.raises(InputError, match="the named lots give 6 shares but the sell is for 15"):
+        sold_lots("fifo", extra="lot=A:5;B:1")
+
+
+def test_one_named_lot_is_relieved_by_itself_or_with_others_alike() -> None:
+    # One named lot takes a shorter path than several; both give the same rows and errors.
+    assert sold_lots("fifo", qty=10, extra="lot=B") == [("B", D(10))]
+    assert sold_lots("fifo", qty=4, extra="lot=C:4") == [("C", D(4))]
+    assert sold_lots("fifo", qty=5, extra="lot=C:4;C:1") == [("C", D(4)), ("C", D(1))]
+    for extra in ("lot=A:11", "lot=B:1;A:11"):
+        with pytest.raises(InputError, match="lot 'A' holds 10 shares but 11 were asked of it"):
+            sold_lots("fifo", qty=11 if extra == "lot=A:11" else 12, extra=extra)
+    for extra in ("lot=NOPE", "lot=A:1;NOPE"):
+        with pytest.raises(InputError, match="lot 'NOPE' is not an open lot"):
+            sold_lots("fifo", extra=extra)
 
 
 def test_pub_564_average_basis_single_category_table_3() -> None:

@@ -172,6 +172,8 @@ def average(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Rel
 def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Relief:
     if not ctx.picks:
         return take_in_order(lots, quantity)
+    if len(ctx.picks) == 1:
+        return _one_pick(lots, quantity, ctx.picks[0])
     relief: Relief = []
     used: dict[int, Decimal] = {}
     left = quantity
@@ -179,18 +181,12 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
         named = pick.lot_id
         candidates = [lot for lot in lots if lot.acq_id == named or lot.lot_id == named]
         if not candidates:
-            raise ReliefError(
-                f"lot '{pick.lot_id}' is not an open lot of this account and symbol",
-                "name the id of a buy whose shares are still held here (see `lotwise lots`)",
-            )
+            raise _unknown_lot(named)
         wanted = left if pick.quantity is None else pick.quantity
         unused = [lot.qty - used.get(id(lot), _ZERO) for lot in candidates]
         available = sum(unused, _ZERO)
         if wanted > available:
-            raise ReliefError(
-                f"lot '{pick.lot_id}' holds {available} shares but {wanted} were asked of it",
-                "lower the share count named for this lot, or name more lots",
-            )
+            raise _too_few(named, available, wanted)
         for lot, free in zip(candidates, unused, strict=True):
             if wanted <= _ZERO:
                 break
@@ -201,9 +197,51 @@ def specific(lots: Sequence[LotLike], quantity: Decimal, ctx: SaleContext) -> Re
                 wanted -= shares
                 left -= shares
     if left != 0:
-        raise ReliefError(
-            f"the named lots give {quantity - left} shares but the sell is for {quantity}",
-            "make the shares named in `lot` add up to the quantity sold",
-            field="lot",
-        )
+        raise _not_the_quantity(quantity - left, quantity)
     return relief
+
+
+def _one_pick(lots: Sequence[LotLike], quantity: Decimal, pick: LotPick) -> Relief:
+    """:func:`specific` for a sell that names one lot (the usual case), with the same
+    result and errors: the named lot's pieces in order, without counting shares used."""
+    named = pick.lot_id
+    candidates = [lot for lot in lots if lot.acq_id == named or lot.lot_id == named]
+    if not candidates:
+        raise _unknown_lot(named)
+    wanted = quantity if pick.quantity is None else pick.quantity
+    relief: Relief = []
+    left = wanted
+    for lot in candidates:
+        if left <= _ZERO:
+            break
+        shares = left if left < lot.qty else lot.qty
+        if shares > _ZERO:
+            relief.append((lot, shares))
+            left -= shares
+    if left > _ZERO:
+        raise _too_few(named, sum((lot.qty for lot in candidates), _ZERO), wanted)
+    if wanted != quantity:
+        raise _not_the_quantity(wanted, quantity)
+    return relief
+
+
+def _unknown_lot(named: str) -> ReliefError:
+    return ReliefError(
+        f"lot '{named}' is not an open lot of this account and symbol",
+        "name the id of a buy whose shares are still held here (see `lotwise lots`)",
+    )
+
+
+def _too_few(named: str, available: Decimal, wanted: Decimal) -> ReliefError:
+    return ReliefError(
+        f"lot '{named}' holds {available} shares but {wanted} were asked of it",
+        "lower the share count named for this lot, or name more lots",
+    )
+
+
+def _not_the_quantity(named: Decimal, quantity: Decimal) -> ReliefError:
+    return ReliefError(
+        f"the named lots give {named} shares but the sell is for {quantity}",
+        "make the shares named in `lot` add up to the quantity sold",
+        field="lot",
+    )

@@ -13,7 +13,7 @@ from lotwise.ledger import replay
 from lotwise.ledger.replay import Replayer
 from lotwise.testing import generate
 
-from .journal import household, journal
+from .journal import EVERY_ACTION, household, journal
 
 _ACCOUNT = attrgetter("account")
 
@@ -74,25 +74,7 @@ def test_the_first_faulty_row_is_reported() -> None:
 
 
 def test_rows_of_every_action_give_the_book_of_one_by_one() -> None:
-    rows = journal("""
-        2025-01-02 taxable deposit amount=1000
-        2025-01-02 other deposit amount=50
-        2025-01-03 taxable buy X 10 @20 fees=1
-        2025-01-03 other buy M 5 @10
-        2025-01-04 taxable sell X 4 @15 fees=2
-        2025-01-05 taxable dividend X amount=12
-        2025-01-05 other dividend M amount=2
-        2025-01-06 taxable reinvest X 1 @20 amount=20 fees=0.5
-        2025-01-07 taxable interest amount=3
-        2025-01-08 taxable return_of_capital X amount=6
-        2025-01-09 other withdrawal amount=10
-        2025-01-10 taxable fee amount=4
-        2025-01-11 taxable split X 2
-        2025-01-12 taxable donate X 2 @30
-        2025-01-13 taxable transfer X 2 to=other
-        2025-01-14 other sell X 2 @5
-        2025-01-15 other buy X 1 @6
-    """)
+    rows = journal(EVERY_ACTION)
     hh = household({"taxable": ("me", "taxable", "fifo"), "other": ("spouse", "taxable", "fifo")})
     one_by_one, at_once = Replayer(hh), Replayer(hh)
     for txn in rows:

@@ -21,6 +21,7 @@ from ..regimes.households import D, household, journal
 from ..regimes.test_dispatch import HH as MIXED
 from ..regimes.test_dispatch import JOURNAL as MIXED_JOURNAL
 from ..regimes.test_dispatch import RATES as MIXED_RATES
+from .journal import EVERY_ACTION
 from .journal import household as us_household
 from .journal import journal as us_journal
 
@@ -74,20 +75,7 @@ def test_the_us_ledger_keeps_the_same_cash() -> None:
     replayer = Replayer(household_)
     replayer.apply_all(ordered)
     assert balances(ordered) == replayer.cash
-    every_action = us_journal("""
-        2025-01-02 taxable deposit amount=1000
-        2025-01-03 taxable buy X 10 @20 fees=1
-        2025-01-04 taxable sell X 4 @25 fees=2
-        2025-01-05 taxable dividend X amount=12
-        2025-01-06 taxable reinvest X 1 @20 amount=20 fees=0.5
-        2025-01-07 taxable interest amount=3
-        2025-01-08 taxable return_of_capital X amount=6
-        2025-01-09 taxable withdrawal amount=100
-        2025-01-10 taxable fee amount=4
-        2025-01-11 taxable split X 2
-        2025-01-12 taxable donate X 2 @30
-        2025-01-13 taxable transfer X 2 to=other
-    """)
+    every_action = us_journal(EVERY_ACTION)
     us = us_household({"taxable": ("me", "taxable", "fifo"), "other": ("me", "taxable", "fifo")})
     assert replay(us, every_action).cash == balances(every_action)
 

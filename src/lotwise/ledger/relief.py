@@ -209,15 +209,7 @@ def _one_pick(lots: Sequence[LotLike], quantity: Decimal, pick: LotPick) -> Reli
     if not candidates:
         raise _unknown_lot(named)
     wanted = quantity if pick.quantity is None else pick.quantity
-    relief: Relief = []
-    left = wanted
-    for lot in candidates:
-        if left <= _ZERO:
-            break
-        shares = left if left < lot.qty else lot.qty
-        if shares > _ZERO:
-            relief.append((lot, shares))
-            left -= shares
+    relief, left = take_first(candidates, wanted)
     if left > _ZERO:
         raise _too_few(named, sum((lot.qty for lot in candidates), _ZERO), wanted)
     if wanted != quantity:

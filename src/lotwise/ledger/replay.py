@@ -214,7 +214,7 @@ def _sold_whole(lot: _Lot, proceeds: Decimal, txn: Transaction, reportable: bool
     has read it), so the book does not keep every acquisition alive."""
     del lot.acq
     lot.__class__ = _Disp  # type: ignore[assignment]  # same slots, see _PIECE_SLOTS
-    disp = cast(_Disp, lot)
+    disp: _Disp = lot  # type: ignore[assignment]  # (typing.cast would be a call per row)
     disp.txn_id = txn.id
     disp.sold = txn.date
     disp.proceeds = proceeds

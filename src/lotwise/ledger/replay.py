@@ -402,44 +402,52 @@ class Replayer:
         A replayer that has applied nothing yet applies them one identical group at a time
         (:meth:`_apply_by_group`).  When a row is bad it starts again and applies them in
         journal order, so that the error reported is the first bad row's."""
-        ordered = list(transactions)
+        ordered = transactions if isinstance(transactions, list) else list(transactions)
+        if not self.released and self.last_date is None and not self.positions:
+            grouped = self._groups_of(ordered)
+            if grouped is not None:
+                try:
+                    self._apply_by_group(ordered, *grouped)
+                    return
+                except InputError:
+                    self.__init__(self.household)  # type: ignore[misc]  # a fresh replayer
         if self.released or not set(map(_ACCOUNT, ordered)) <= self.taxable.keys():
             for txn in ordered:  # the row at fault is reported after the rows before it
                 self.apply(txn)
             return
-        if self.last_date is None and not self.positions:
-            groups = self._groups_of(ordered)
-            if groups is not None:
-                try:
-                    self._apply_by_group(ordered, groups)
-                    return
-                except InputError:
-                    self.__init__(self.household)  # type: ignore[misc]  # a fresh replayer
         handlers = _HANDLERS
         for txn in ordered:
             if txn.date != self.last_date:
                 self._new_day(txn.date)
             handlers[txn.action](self, txn)
 
-    def _groups_of(self, ordered: list[Transaction]) -> list[list[int]] | None:
+    def _groups_of(
+        self, ordered: list[Transaction]
+    ) -> tuple[list[list[int]], list[Transaction]] | None:
         """The positions of the rows of each identical group (rows without a symbol: one
-        more group), or None when the rows are not in date order."""
-        group_of = self.group_of
+        more group), and the rows that make a cash event; None when the rows are not in
+        date order or name an unknown account (applied in journal order, which reports
+        it).  One pass over the journal does all three."""
+        group_of, accounts, makes_event = self.group_of, self.taxable, _EVENT_ACTIONS
         groups: dict[str | None, list[int]] = {}
+        events: list[Transaction] = []
         last = date.min
         for pos, txn in enumerate(ordered):
-            if txn.date < last:
-                return None  # applied in journal order, which reports it
+            if txn.date < last or txn.account not in accounts:
+                return None
             last = txn.date
+            if txn.action in makes_event:
+                events.append(txn)
             symbol = txn.symbol
             key = group_of.get(symbol, symbol) if symbol is not None else None
             rows = groups.get(key)
             if rows is None:
                 rows = groups[key] = []
             rows.append(pos)
-        return list(groups.values())
+        return list(groups.values()), events
 
-    def _apply_by_group(self, ordered: list[Transaction], groups: list[list[int]]) -> None:
+    def _apply_by_group(self, ordered: list[Transaction], groups: list[list[int]],
+                        events: list[Transaction]) -> None:
         """Apply the rows of each identical group in journal order, one group after another.
 
         Shares of different identical groups never meet: their lots, wash-sale windows,
@@ -451,8 +459,8 @@ class Replayer:
         Going group by group keeps one group's few lots and acquisitions in the processor's
         caches while its rows are applied, where the journal's order would bring in another
         group's at almost every row: the 1,000,000-row replay of
-        ``benchmarks/bench_replay.py`` takes about a third less time
-        (docs/benchmarks.md)."""
+        ``benchmarks/bench_replay.py`` takes a quarter less time (docs/benchmarks.md).
+        ``events`` are the rows that make a cash event, in journal order."""
         self.by_group = True
         handlers, window = _HANDLERS, WASH_WINDOW
         for positions in groups:
@@ -468,8 +476,7 @@ class Replayer:
         if ordered:
             self._new_day(ordered[-1].date)
             self.pos = len(ordered)  # rows applied later come after the journal's
-        # The cash events in journal order: the rows of the actions that make one.
-        self.event_rows = [txn for txn in ordered if txn.action in _EVENT_ACTIONS]
+        self.event_rows = events  # in journal order, not in the order the groups made them
         # The balances, their accounts in the order a replay in journal order meets them.
         cash = self.cash
         first: dict[str, bool] = {}

@@ -53,6 +53,7 @@ purchase as the old shares were held.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
@@ -366,6 +367,7 @@ class Replayer:
         self.pos = 0
         self.wash_pos: list[int] = []
         self.by_group = False
+        self.cut: list[_Disp] = []  # the parts cut off disposal rows (_split_disposal)
         self.groups: dict[tuple[str, str], _Group] = {}  # by (tax unit, identical group)
         self.unmatched: dict[int, _Pending] = {}  # id of a loss row -> its waiting shares
         self.epoch: dict[str, int] = {}  # splits of each symbol so far
@@ -529,17 +531,24 @@ class Replayer:
                 acq.close()
         self.groups.clear()
         self.unmatched.clear()
-        self.disposals = []
+        self.disposals, self.cut = [], []
         self.released = True
 
     def _disposals_in_order(self) -> list[_Disp]:
         """By sale date, then creation: ``order`` alone says both when rows are made in
         journal order, and the part cut off a row keeps the row's ``order`` (stable sort:
-        after it).  Rows made one identical group at a time are then put in the journal
-        order of their sales, ``pos`` (stable: each sale's rows stay as they were)."""
-        ordered = sorted(self.disposals, key=_ORDER)
-        if self.by_group:
-            ordered.sort(key=_POS)
+        after it).  Rows made one identical group at a time are in the journal order of
+        their sales, ``pos``, and then, within a sale, of ``order``."""
+        if not self.by_group:
+            return sorted(self.disposals, key=_ORDER)
+        # By sale first: each sale's rows stay in the order they were made, which is their
+        # ``order`` but for the parts cut off them later.  Only the sales with such parts
+        # are then sorted by ``order``, as a second full sort would have done.
+        ordered = sorted(self.disposals, key=_POS)
+        for pos in {part.pos for part in self.cut}:
+            first = bisect_left(ordered, pos, key=_POS)
+            end = bisect_right(ordered, pos, lo=first, key=_POS)
+            ordered[first:end] = sorted(ordered[first:end], key=_ORDER)
         return ordered
 
     def _book(self, as_of: date | None, disposals: ColumnRows[Disposal],
@@ -798,6 +807,7 @@ class Replayer:
             queue = self._group(disp.account, disp.symbol).waiting
             queue.insert(queue.index(waiting) + 1, moved)
         self.disposals.append(part)
+        self.cut.append(part)
         return part
 
     def _wash_losses(self, txn: Transaction, group: _Group,

@@ -396,6 +396,8 @@ class Replayer:
         if txn.date != self.last_date:
             self._new_day(txn.date)
         _HANDLERS[txn.action](self, txn)
+        if txn.action in _EVENT_ACTIONS:
+            self.event_rows.append(txn)
 
     def apply_all(self, transactions: Iterable[Transaction]) -> None:
         """Apply transactions in (date, seq) order, with the book :meth:`apply` would make
@@ -417,11 +419,13 @@ class Replayer:
             for txn in ordered:  # the row at fault is reported after the rows before it
                 self.apply(txn)
             return
-        handlers = _HANDLERS
+        handlers, events = _HANDLERS, self.event_rows
         for txn in ordered:
             if txn.date != self.last_date:
                 self._new_day(txn.date)
             handlers[txn.action](self, txn)
+            if txn.action in _EVENT_ACTIONS:
+                events.append(txn)
 
     def _groups_of(
         self, ordered: list[Transaction]
@@ -478,7 +482,7 @@ class Replayer:
         if ordered:
             self._new_day(ordered[-1].date)
             self.pos = len(ordered)  # rows applied later come after the journal's
-        self.event_rows = events  # in journal order, not in the order the groups made them
+        self.event_rows = events  # found in journal order by _groups_of
         # The balances, their accounts in the order a replay in journal order meets them.
         cash = self.cash
         first: dict[str, bool] = {}
@@ -574,9 +578,6 @@ class Replayer:
     def _add_cash(self, account: str, amount: Decimal) -> None:
         cash = self.cash
         cash[account] = _add(cash.get(account, ZERO), amount)
-
-    def _event(self, txn: Transaction) -> None:
-        self.event_rows.append(txn)
 
     def _position(self, account: str, symbol: str) -> _Position:
         """The lots of ``symbol`` in ``account``, with the wash-sale state (tax unit and
@@ -861,8 +862,9 @@ class Replayer:
 
     # -- handlers -----------------------------------------------------------------
 
-    # ``txn.gross``, ``_add_cash`` and ``_event`` are written out in the handlers that run for
-    # most rows.
+    # ``txn.gross`` and ``_add_cash`` are written out in the handlers that run for most rows.
+    # No handler records its cash event: the rows of _EVENT_ACTIONS are the events, taken
+    # where the rows are applied (apply, apply_all, _groups_of).
 
     def buy(self, txn: Transaction) -> None:
         quantity, amount, account = txn.quantity, txn.amount, txn.account
@@ -881,7 +883,6 @@ class Replayer:
         if dividend is None:
             assert txn.price is not None
             dividend = quantity * txn.price
-        self.event_rows.append(txn)
         cash = self.cash
         cash[account] = _subtract(cash.get(account, ZERO), fees)
         self._acquire(txn, quantity, dividend + fees, "reinvest")
@@ -1004,7 +1005,6 @@ class Replayer:
             raise _error(txn, "symbol", f"return of capital on {txn.symbol} in '{txn.account}' "
                          "but no shares are held", "check the account and symbol of this row")
         self._add_cash(txn.account, txn.amount)
-        self._event(txn)
         per_share = txn.amount / held
         for lot in lots:
             reduction = per_share * lot.qty
@@ -1025,13 +1025,11 @@ class Replayer:
         amount, account = txn.gross, txn.account
         cash = self.cash
         cash[account] = _add(cash.get(account, ZERO), amount)
-        self.event_rows.append(txn)
 
     def cash_out(self, txn: Transaction) -> None:
         amount, account = txn.gross, txn.account
         cash = self.cash
         cash[account] = _subtract(cash.get(account, ZERO), amount)
-        self.event_rows.append(txn)
 
 
 def _expire(group: _Group, start: date) -> None:
@@ -1074,7 +1072,8 @@ def _error(txn: Transaction, field: str | None, message: str, fix: str) -> Input
     return InputError.one(source, field, message, fix)
 
 
-# The actions whose handler records a cash event (the row, in Replayer.event_rows).
+# The actions whose rows are cash events (kept as rows in Replayer.event_rows, made into
+# CashEvents by _cash_event when the book is read).
 _EVENT_ACTIONS = frozenset({
     Action.REINVEST, Action.RETURN_OF_CAPITAL, Action.DIVIDEND, Action.INTEREST, Action.DEPOSIT,
     Action.WITHDRAWAL, Action.FEE,

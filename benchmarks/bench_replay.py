@@ -9,7 +9,7 @@ once, as the command line does, pays the first), the seconds then taken to read 
 disposal once
 (the book makes its rows when they are first read), transactions per second, microseconds
 per transaction and its ratio to the smallest size (1.00 everywhere means linear), and
-peak memory:
+peak memory, and the machine's speed at that moment (:func:`gauge`):
 
 * ``peak RSS``: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the process at the end,
   i.e. the journal, the book and everything the replay allocated at its peak;
@@ -39,6 +39,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from statistics import mean
 from typing import Any
 
 from lotwise.ledger import replay
@@ -47,10 +48,29 @@ from lotwise.testing import generate
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
 
+GAUGE_ADDITIONS = 10_000_000
+
+
+def gauge() -> float:
+    """Seconds for a fixed piece of plain Python work: ten million integer additions in a
+    loop.  The same work takes the same time on the same machine at the same moment, so it
+    says how fast the core ran while this size was measured: a virtual machine's core can
+    run at half its usual speed at times, and figures from such moments are only
+    comparable once divided by the gauge (docs/benchmarks.md)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(GAUGE_ADDITIONS):
+        total += number
+    elapsed = time.perf_counter() - started
+    assert total == GAUGE_ADDITIONS * (GAUGE_ADDITIONS - 1) // 2
+    return elapsed
+
+
 def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
     """Generate and replay one journal in this process; return the figures."""
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
+    gauge_before = gauge()
     started = time.perf_counter()
     household, txns = generate(
         size,
@@ -79,6 +99,7 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
     started = time.perf_counter()
     realized = sum(d.gain for d in book.disposals)
     reading = time.perf_counter() - started
+    gauge_after = gauge()
     result: dict[str, Any] = {
         "size": size,
         "transactions": len(txns),
@@ -90,6 +111,7 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         "replay_s": min(timings),
         "replay_runs_s": timings,
         "read_s": reading,
+        "gauge_s": [gauge_before, gauge_after],
         "realized": str(realized),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -168,6 +190,8 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
         "µs/txn",
         "µs/txn ratio",
         "peak RSS MiB",
+        "gauge s",
+        "replay / gauge",
     ]
     if heap:
         head.append("replay heap MiB")
@@ -189,6 +213,8 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
             f"{per * 1e6:.1f}",
             f"{per / base:.2f}" if base else "-",
             f"{row['peak_rss_mib']:,.0f}",
+            " / ".join(f"{g:.2f}" for g in row["gauge_s"]),
+            f"{row['replay_s'] / mean(row['gauge_s']):.1f}",
         ]
         if heap:
             cells.append(f"{row['replay_heap_mib']:,.0f}")
@@ -279,6 +305,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("first s: the first of the --repeat replays, in memory the process has not used yet.")
     print("µs/txn ratio: replay time per transaction relative to the first size (1.00 = linear).")
+    print(
+        f"gauge s: {GAUGE_ADDITIONS:,} additions in a Python loop, timed before generation and "
+        "after the replays of that size: how fast the core ran then. replay / gauge: the best "
+        "replay over the mean of the two, comparable between moments and machines."
+    )
 
 
 if __name__ == "__main__":

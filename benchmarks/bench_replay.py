@@ -176,6 +176,13 @@ def revision() -> str:
     return head + (" (src/ has uncommitted changes)" if dirty else "")
 
 
+def items(row: dict[str, Any]) -> int:
+    """What the replay makes of a journal: a row applied, a disposal row, a wash sale each.
+    A longer synthetic journal holds more lots (every reinvested dividend is one), so its
+    sells relieve more lots each and find more wash sales: its rows are not the same work."""
+    return int(row["transactions"] + row["disposals"] + row["wash_sales"])
+
+
 def table(rows: list[dict[str, Any]], heap: bool) -> str:
     head = [
         "transactions",
@@ -189,6 +196,8 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
         "txn/s",
         "µs/txn",
         "µs/txn ratio",
+        "µs/item",
+        "µs/item ratio",
         "peak RSS MiB",
         "gauge s",
         "replay / gauge",
@@ -197,9 +206,11 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
         head.append("replay heap MiB")
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     base = rows[0]["replay_s"] / rows[0]["transactions"] if rows[0]["transactions"] else 0.0
+    base_item = rows[0]["replay_s"] / items(rows[0]) if items(rows[0]) else 0.0
     for row in rows:
         n = row["transactions"]
         per = row["replay_s"] / n if n else 0.0
+        per_item = row["replay_s"] / items(row) if items(row) else 0.0
         cells = [
             f"{n:,}",
             f"{row['wash_sales']:,}",
@@ -212,6 +223,8 @@ def table(rows: list[dict[str, Any]], heap: bool) -> str:
             f"{n / row['replay_s']:,.0f}" if row["replay_s"] else "-",
             f"{per * 1e6:.1f}",
             f"{per / base:.2f}" if base else "-",
+            f"{per_item * 1e6:.2f}",
+            f"{per_item / base_item:.2f}" if base_item else "-",
             f"{row['peak_rss_mib']:,.0f}",
             " / ".join(f"{g:.2f}" for g in row["gauge_s"]),
             f"{row['replay_s'] / mean(row['gauge_s']):.1f}",
@@ -305,6 +318,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("first s: the first of the --repeat replays, in memory the process has not used yet.")
     print("µs/txn ratio: replay time per transaction relative to the first size (1.00 = linear).")
+    print(
+        "µs/item: replay time per item made, a row applied, a disposal or a wash sale (a longer "
+        "journal's sells relieve more lots each); its ratio to the first size (1.00 = linear)."
+    )
     print(
         f"gauge s: {GAUGE_ADDITIONS:,} additions in a Python loop, timed before generation and "
         "after the replays of that size: how fast the core ran then. replay / gauge: the best "

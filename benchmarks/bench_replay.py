@@ -23,6 +23,7 @@ Usage::
     python benchmarks/bench_replay.py --sizes 10000 50000 --seed 7 --repeat 3
     python benchmarks/bench_replay.py --sizes 300000 --profile 25   # cProfile hotspots
     python benchmarks/bench_replay.py --gc freeze   # gc.freeze() the journal first
+    python benchmarks/bench_replay.py --sizes 1000000 --steps 3    # each step timed
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib
 import json
 import os
 import platform
@@ -116,13 +118,15 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if args.tracemalloc:
-        book = None
         gc.collect()
         tracemalloc.start()
         replay(household, txns)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         result["replay_heap_mib"] = peak / 2**20
+    book = None  # the extra replays below start, as the timed ones did, with no book alive
+    if args.steps:
+        result["steps_s"] = [timed_steps(household, txns) for _ in range(args.steps)]
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -131,6 +135,49 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         stats = pstats.Stats(profiler, stream=sys.stderr)
         stats.sort_stats("tottime").print_stats(args.profile)
     return result
+
+
+# The steps of a US replay timed by --steps: (label, module attribute path).
+STEPS = (
+    ("regime check", "_only_us"),
+    ("grouping", "Replayer._groups_of"),
+    ("applying the rows", "Replayer._apply_by_group"),
+    ("disposals in order", "Replayer._disposals_in_order"),
+    ("book", "Replayer._book"),
+    ("wash sales in order (in book)", "Replayer._wash_sales_in_order"),
+    ("release", "Replayer.release"),
+)
+
+
+def timed_steps(household: Any, txns: list[Any]) -> dict[str, float]:
+    """One extra replay with each step of :data:`STEPS` wrapped by a timer; ``total`` is the
+    whole replay, and what the steps leave of it is mostly the sorting of the journal."""
+    module = importlib.import_module("lotwise.ledger.replay")
+    spent: dict[str, float] = {}
+    originals = []
+    for label, path in STEPS:
+        owner_name, _, name = path.rpartition(".")
+        owner = getattr(module, owner_name) if owner_name else module
+        original = getattr(owner, name)
+        originals.append((owner, name, original))
+
+        def timed(*a: Any, _f: Any = original, _label: str = label, **k: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return _f(*a, **k)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, timed)
+    try:
+        started = time.perf_counter()
+        book = module.replay(household, txns)
+        spent["total"] = time.perf_counter() - started
+        del book  # freed after the timing, as measure() does
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    return spent
 
 
 def years(args: argparse.Namespace, size: int) -> float:
@@ -268,6 +315,13 @@ def main(argv: list[str] | None = None) -> None:
         metavar="N",
         help="cProfile one extra replay per size; print the top N to stderr",
     )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N extra replays per size with each step timed; printed after the table",
+    )
     parser.add_argument("--cpu", type=int, default=None, help="pin each run to this CPU")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -316,6 +370,10 @@ def main(argv: list[str] | None = None) -> None:
         "read rows s: reading every disposal once after the replay (its Disposal rows are "
         "made when first read), as a gains report does."
     )
+    for row in rows:
+        for number, steps in enumerate(row.get("steps_s", []), 1):
+            cells = ", ".join(f"{label} {seconds:.2f}" for label, seconds in steps.items())
+            print(f"steps of replay {number} of {row['transactions']:,} rows (s): {cells}")
     print("first s: the first of the --repeat replays, in memory the process has not used yet.")
     print("µs/txn ratio: replay time per transaction relative to the first size (1.00 = linear).")
     print(

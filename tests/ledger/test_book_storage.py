@@ -23,9 +23,13 @@ from .journal import household, journal
 D = Decimal
 
 
-def prices() -> ColumnRows[Price]:
+def price_columns() -> tuple[list[date], list[str], list[Decimal]]:
     days = [date(2026, 1, 2), date(2026, 1, 5), date(2026, 1, 6)]
-    return ColumnRows(Price, (days, ["VTI", "BND", "VXUS"], [D("300"), D("70"), D("65")]))
+    return days, ["VTI", "BND", "VXUS"], [D("300"), D("70"), D("65")]
+
+
+def prices() -> ColumnRows[Price]:
+    return ColumnRows(Price, price_columns())
 
 
 def test_column_rows_behave_as_a_tuple_of_rows() -> None:
@@ -61,6 +65,37 @@ def test_column_rows_read_before_and_after_being_kept_agree() -> None:
     everything = rows.rows()
     assert rows.rows() is everything  # made once
     assert (rows[2], rows[:2]) == (single, part)
+
+
+def test_column_rows_are_made_with_the_collector_paused_and_kept_in_the_oldest_generation(
+) -> None:
+    collecting: list[bool] = []
+
+    def make(day: date, symbol: str, price: Decimal) -> Price:
+        collecting.append(gc.isenabled())
+        return Price(day, symbol, price)
+
+    rows = ColumnRows(make, price_columns())
+    gc.collect()
+    made = rows.rows()
+    assert collecting == [False, False, False]
+    assert gc.isenabled()
+    oldest = {id(row) for row in gc.get_objects(generation=2)}
+    assert all(id(row) in oldest for row in made)
+    assert made == tuple(prices())
+
+
+def test_column_rows_that_fail_to_be_made_leave_the_collector_running() -> None:
+    def make(day: date, symbol: str, price: Decimal) -> Price:
+        if symbol == "BND":
+            raise ValueError("no BND")
+        return Price(day, symbol, price)
+
+    rows = ColumnRows(make, price_columns())
+    with pytest.raises(ValueError, match="no BND"):
+        rows.rows()
+    assert gc.isenabled()
+    assert len(rows) == 3 and rows[0] == prices()[0]  # nothing kept, the columns still there
 
 
 def test_column_rows_need_columns_of_one_length() -> None:

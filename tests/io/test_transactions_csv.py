@@ -166,6 +166,41 @@ def test_seq_counts_from_seq_start(household: Household) -> None:
     assert [t.seq for t in parse(text, household, seq_start=100)] == [100, 101]
 
 
+def test_rows_with_and_without_ids_are_numbered_in_file_order(household: Household) -> None:
+    text = HEADER + (
+        "2024-01-02,joint,deposit,,,,,100,,D1,,,\n"
+        "2024-01-02,joint,deposit,,,,,100,,,,,\n"
+        "2024-01-03,joint,deposit,,,,,200,,D3,,,\n"
+    )
+    rows = parse(text, household, seq_start=7)
+    assert [t.seq for t in rows] == [7, 8, 9]
+    assert [t.id for t in rows][::2] == ["D1", "D3"] and rows[1].id == content_id(rows[1])
+    assert [t.source for t in rows] == [Source("t.csv", n) for n in (2, 3, 4)]
+
+
+def test_a_file_is_read_with_the_collector_paused_and_leaves_it_running(
+    household: Household, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import lotwise.io.transactions_csv as module
+
+    collecting: list[bool] = []
+    real = module._parse_row
+
+    def spy(*args: object) -> Transaction | None:
+        collecting.append(gc.isenabled())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_parse_row", spy)
+    row = "2024-01-02,joint,deposit,,,,,100,,,,,\n"
+    assert len(parse(HEADER + row * 2, household)) == 2
+    assert collecting == [False, False] and gc.isenabled()
+    with pytest.raises(InputError):
+        parse(HEADER + row.replace("100", "lots"), household)
+    assert gc.isenabled()
+
+
 # --------------------------------------------------------------------------- ids
 
 

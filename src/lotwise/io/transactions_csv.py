@@ -59,6 +59,7 @@ from datetime import date
 from decimal import Decimal
 
 from lotwise.errors import InputError, Problem
+from lotwise.gcpause import collector_paused
 from lotwise.io.household_toml import LOT_METHODS, did_you_mean, one_of, read_text
 from lotwise.io.prices_csv import CsvRow, RowCells, read_table
 from lotwise.model.household import AccountType, Household
@@ -86,6 +87,8 @@ the foreign tax withheld (``dividend`` and ``reinvest`` rows).  See docs/regimes
 
 _VALUE_COLUMNS = ("symbol", "quantity", "price", "fees", "amount", "lot", "to_account", "method")
 _ID = re.compile(r"^[^\s,;:\"']+$")
+_ACTIONS = {action.value: action for action in Action}
+_ACTION_NAMES = tuple(_ACTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,24 +157,32 @@ def parse_transactions(
     )
     if rows is None:
         raise InputError(problems)
-    parsed: list[tuple[CsvRow, Transaction]] = []
+    # Every row read is kept and none makes a cycle: the collector would only walk them
+    # again and again as they pile up (a third of the time of a large file).
+    with collector_paused(promote=True):
+        return _parse_rows(rows, source_name, household, today, seq_start, problems)
+
+
+def _parse_rows(rows: list[CsvRow], source_name: str, household: Household, today: date,
+                seq_start: int, problems: list[Problem]) -> list[Transaction]:
+    transactions: list[Transaction] = []
     explicit_ids: dict[str, int] = {}
     for row in rows:
-        txn = _parse_row(row, source_name, household, today, problems, explicit_ids)
+        # A file with a problem raises, so a row's seq is the number of rows before it.
+        txn = _parse_row(row, source_name, household, today, problems, explicit_ids,
+                         seq_start + len(transactions))
         if txn is not None:
-            parsed.append((row, txn))
+            transactions.append(txn)
     if problems:
         raise InputError(problems)
 
-    transactions: list[Transaction] = []
     repeats: dict[str, int] = {}
-    for index, (row, txn) in enumerate(parsed):
-        txn_id = row.cells.get("id", "")
-        if not txn_id:
+    for index, txn in enumerate(transactions):
+        if not txn.id:
             base = content_id(txn)
             repeats[base] = repeats.get(base, 0) + 1
             txn_id = base if repeats[base] == 1 else f"{base}-{repeats[base]}"
-        transactions.append(replace(txn, seq=seq_start + index, id=txn_id))
+            transactions[index] = replace(txn, id=txn_id)
     return transactions
 
 
@@ -243,24 +254,26 @@ def _parse_row(
     today: date,
     problems: list[Problem],
     explicit_ids: dict[str, int],
+    seq: int,
 ) -> Transaction | None:
+    """The row's transaction, numbered ``seq``, with its own id or none (made later from
+    its content); None, with the row's problems added, when it has any."""
     cells = RowCells(row, source, problems)
     day = cells.date("date", today=today)
     account = _account(cells, "account", household)
 
     action_text = cells.get("action").lower()
     action: Action | None = None
-    actions = [a.value for a in Action]
     if not action_text:
-        cells.problem("action", "the action is missing", one_of(actions))
+        cells.problem("action", "the action is missing", one_of(_ACTION_NAMES))
     else:
-        try:
-            action = Action(action_text)
-        except ValueError:
+        action = _ACTIONS.get(action_text)
+        if action is None:
             cells.problem(
                 "action",
-                f"unknown action '{cells.get('action')}'{did_you_mean(action_text, actions)}",
-                one_of(actions),
+                f"unknown action '{cells.get('action')}'"
+                f"{did_you_mean(action_text, _ACTION_NAMES)}",
+                one_of(_ACTION_NAMES),
             )
 
     txn_id = cells.get("id")
@@ -379,8 +392,8 @@ def _parse_row(
         )
         return None
     return Transaction(
-        seq=0,
-        id="",
+        seq=seq,
+        id=txn_id,
         date=day,
         account=account,
         action=action,

@@ -431,6 +431,48 @@ def test_large_import_is_bulk_inserted(store: Store, fail_on_insert: FailOnInser
     assert store.next_seq("h") == count
 
 
+def deposits(start: int, count: int) -> list[Transaction]:
+    return [
+        Transaction(i, f"d{i}", date(2024, 1, 1) + timedelta(days=i % 300), "a",
+                    Action.DEPOSIT, amount=D(i) / 100)
+        for i in range(start, start + count)
+    ]
+
+
+def test_a_bulk_import_refreshes_postgresql_planner_statistics(
+    target: Target, store: Store
+) -> None:
+    analyzed: list[str] = []
+
+    def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.upper().startswith("ANALYZE"):
+            analyzed.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", watch)
+    small = store_module.ANALYZE_AFTER - 1
+    store.import_transactions("h", deposits(0, small), file_name="a.csv", file_sha256="a")
+    assert analyzed == []  # a small import leaves it to PostgreSQL's own schedule
+    store.import_transactions("h", deposits(small, store_module.ANALYZE_AFTER),
+                              file_name="b.csv", file_sha256="b")
+    store.import_prices([Price(date(2000, 1, 1) + timedelta(days=i), "VTI", D(i + 1))
+                         for i in range(store_module.ANALYZE_AFTER)], file_name="p.csv")
+    sa.event.remove(store.engine, "before_cursor_execute", watch)
+    if target.engine == "sqlite":
+        assert analyzed == []
+        return
+    assert analyzed == ["ANALYZE transactions", "ANALYZE prices"]
+    with store.engine.connect() as conn:  # the statistics count every row imported
+        counted = dict(conn.execute(sa.text(
+            "SELECT relname, reltuples FROM pg_class WHERE oid IN "
+            "('transactions'::regclass, 'prices'::regclass)")).all())
+    assert counted == {"transactions": small + store_module.ANALYZE_AFTER,
+                       "prices": store_module.ANALYZE_AFTER}
+    # and the rows looked up again come by the primary key, all of them
+    again = store.import_transactions("h", deposits(0, 2 * store_module.ANALYZE_AFTER),
+                                      file_name="c.csv", file_sha256="c")
+    assert (again.added, again.skipped) == (1, 2 * store_module.ANALYZE_AFTER - 1)
+
+
 def test_empty_import_and_next_seq(store: Store) -> None:
     assert store.next_seq("h") == 0
     result = store.import_transactions("h", [], file_name="empty.csv", file_sha256="0")

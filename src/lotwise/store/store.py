@@ -49,6 +49,19 @@ Atomicity
     and an exception anywhere in the block (a replay that fails, say) rolls all of it
     back.
 
+Planner statistics (PostgreSQL)
+    An import looks its rows up among the stored ones by key, 500 keys at a time
+    (``WHERE household_id = ... AND id IN (...)``).  PostgreSQL picks the index for that
+    from the table's statistics, which it refreshes in the background only some time
+    after a bulk load; until then it may read every row of the household for each chunk
+    and compare it with all 500 keys.  Importing 100,000 rows again right after they were
+    first imported took 261 s that way, and 2.7 s once the statistics were current
+    (``benchmarks/bench_store.py``, docs/benchmarks.md).  So
+    an import that adds at least :data:`ANALYZE_AFTER` rows runs ``ANALYZE`` on the table
+    before it commits, as the PostgreSQL manual advises after a bulk load ("Populating a
+    Database", section 14.4.8 "Run ANALYZE Afterwards").  SQLite plans these lookups
+    by its primary-key index without statistics.
+
 Ordering
     ``seq`` orders same-day rows (replay sorts by ``(date, seq)``) and is unique within a
     household.  A reader numbering a new file's rows should start at :meth:`Store.next_seq`;
@@ -111,6 +124,9 @@ DEFAULT_FILE_NAME = "lotwise.sqlite"
 _WRITE_OPTION = "lotwise_write"
 _INSERT_CHUNK = 1000  # rows per executemany call
 _LOOKUP_CHUNK = 500  # keys per IN (...) lookup; well under SQLite's bound-parameter limit
+#: Rows an import must add for PostgreSQL's planner statistics of the table to be refreshed
+#: (see "Planner statistics" above).
+ANALYZE_AFTER = 1000
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")  # PostgreSQL folds unquoted names
 _SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
@@ -383,6 +399,7 @@ class Store:
             rows = [_transaction_row(household_id, txn, import_id) for txn in new]
             for chunk in _chunks(rows, _INSERT_CHUNK):
                 conn.execute(tx.insert(), chunk)
+            _refresh_statistics(conn, tx, len(new))
         return ImportResult(added=len(new), skipped=skipped, import_id=import_id)
 
     def transactions(self, household_id: str) -> list[Transaction]:
@@ -586,6 +603,7 @@ class Store:
             rows = [series.row(item, import_id) for item in new]
             for chunk in _chunks(rows, _INSERT_CHUNK):
                 conn.execute(series.table.insert(), chunk)
+            _refresh_statistics(conn, series.table, len(new))
         return ImportResult(added=len(new), skipped=skipped, import_id=import_id)
 
     @staticmethod
@@ -888,6 +906,13 @@ _FX_RATES: _Series[FxRate] = _Series(
 
 
 # -- engine set-up ----------------------------------------------------------------------
+
+
+def _refresh_statistics(conn: sa.Connection, table: sa.Table, added: int) -> None:
+    """``ANALYZE`` ``table`` on PostgreSQL when an import added :data:`ANALYZE_AFTER` rows
+    or more, in the import's own transaction (see "Planner statistics" above)."""
+    if conn.dialect.name == "postgresql" and added >= ANALYZE_AFTER:
+        conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(table.name)}"))
 
 
 def _make_sqlite_parent(url: sa.URL) -> None:

@@ -410,33 +410,23 @@ def test_failure_recording_the_import_leaves_the_store_unchanged(
     assert snapshot(store) == before
 
 
-def test_large_import_is_bulk_inserted(store: Store, fail_on_insert: FailOnInsert) -> None:
-    count = 2500
-    txns = [
-        Transaction(
-            i,
-            f"d{i}",
-            date(2024, 1, 1) + timedelta(days=i % 300),
-            "a",
-            Action.DEPOSIT,
-            amount=D(i) / 100,
-        )
-        for i in range(count)
-    ]
-    seen = fail_on_insert(store, "transactions", 0)  # never fails; counts statements
-    result = store.import_transactions("h", txns, file_name="big.csv", file_sha256="1")
-    assert result.added == count
-    assert len(seen) <= count // 1000 + 2  # executemany per chunk, not a round trip per row
-    assert store.transactions("h") == txns
-    assert store.next_seq("h") == count
-
-
 def deposits(start: int, count: int) -> list[Transaction]:
     return [
         Transaction(i, f"d{i}", date(2024, 1, 1) + timedelta(days=i % 300), "a",
                     Action.DEPOSIT, amount=D(i) / 100)
         for i in range(start, start + count)
     ]
+
+
+def test_large_import_is_bulk_inserted(store: Store, fail_on_insert: FailOnInsert) -> None:
+    count = 2500
+    txns = deposits(0, count)
+    seen = fail_on_insert(store, "transactions", 0)  # never fails; counts statements
+    result = store.import_transactions("h", txns, file_name="big.csv", file_sha256="1")
+    assert result.added == count
+    assert len(seen) <= count // 1000 + 2  # executemany per chunk, not a round trip per row
+    assert store.transactions("h") == txns
+    assert store.next_seq("h") == count
 
 
 def test_a_bulk_import_refreshes_postgresql_planner_statistics(

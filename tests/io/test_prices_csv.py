@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from lotwise.errors import InputError, Problem
-from lotwise.io import parse_prices, read_prices
+from lotwise.io import load_household, parse_prices, parse_transactions, read_prices
+from lotwise.io.fx_csv import parse_fx
+from lotwise.io.prices_csv import RowCells
 from lotwise.model.transactions import Price
 
 TODAY = date(2026, 11, 20)
@@ -90,3 +93,36 @@ def test_a_file_without_its_header_is_reported() -> None:
 def test_an_empty_file_is_reported() -> None:
     (problem,) = problems_of("")
     assert problem.message == "the file is empty"
+
+
+FILES = {
+    "prices": ("date,symbol,price\n2024-01-02,VTI,236.07\n2024-01-03,VTI,233.9\n",
+               lambda text: parse_prices(text, "p.csv", today=TODAY)),
+    "fx": ("date,base,quote,rate\n2024-01-02,USD,CAD,1.33\n2024-01-03,USD,CAD,1.34\n",
+           lambda text: parse_fx(text, "fx.csv", today=TODAY)),
+    "transactions": (
+        "date,account,action,symbol,quantity,price,fees,amount,lot,id,memo\n"
+        "2024-01-02,joint,deposit,,,,,100,,,\n2024-01-03,joint,deposit,,,,,200,,,\n",
+        lambda text: parse_transactions(text, "t.csv", TRANSACTIONS_HOUSEHOLD, today=TODAY)),
+}
+TRANSACTIONS_HOUSEHOLD = load_household(Path(__file__).parent / "fixtures" / "household.toml")
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+def test_files_are_read_with_the_collector_paused_and_leave_it_running(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, read = FILES[kind]
+    collecting: list[bool] = []
+    real = RowCells.date
+
+    def spy(self: RowCells, column: str, *, today: date) -> date | None:
+        collecting.append(gc.isenabled())
+        return real(self, column, today=today)
+
+    monkeypatch.setattr(RowCells, "date", spy)
+    assert len(read(text)) == 2
+    assert collecting == [False, False] and gc.isenabled()
+    with pytest.raises(InputError):
+        read(text.replace("2024-01-03", "2024-13-03"))
+    assert gc.isenabled()

@@ -31,6 +31,7 @@ from lotwise.fx import (
     RatesOrigin,
     inverse_disagrees,
 )
+from lotwise.gcpause import collector_paused
 from lotwise.io.household_toml import read_text
 from lotwise.io.prices_csv import RowCells, read_table
 
@@ -65,6 +66,7 @@ def parse_fx(text: str, source_name: str, *, today: date) -> list[FxRate]:
     return parse_fx_with_sources(text, source_name, today=today)[0]
 
 
+@collector_paused(promote=True)  # see lotwise.io.prices_csv.read_table
 def parse_fx_with_sources(
     text: str, source_name: str, *, today: date
 ) -> tuple[list[FxRate], list[Source]]:

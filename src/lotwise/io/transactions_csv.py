@@ -147,6 +147,7 @@ def read_transactions(
     )
 
 
+@collector_paused(promote=True)  # see lotwise.io.prices_csv.read_table
 def parse_transactions(
     text: str, source_name: str, household: Household, *, today: date, seq_start: int = 0
 ) -> list[Transaction]:
@@ -157,14 +158,6 @@ def parse_transactions(
     )
     if rows is None:
         raise InputError(problems)
-    # Every row read is kept and none makes a cycle: the collector would only walk them
-    # again and again as they pile up (a third of the time of a large file).
-    with collector_paused(promote=True):
-        return _parse_rows(rows, source_name, household, today, seq_start, problems)
-
-
-def _parse_rows(rows: list[CsvRow], source_name: str, household: Household, today: date,
-                seq_start: int, problems: list[Problem]) -> list[Transaction]:
     transactions: list[Transaction] = []
     explicit_ids: dict[str, int] = {}
     for row in rows:

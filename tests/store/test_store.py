@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -461,6 +462,22 @@ def test_a_bulk_import_refreshes_postgresql_planner_statistics(
     again = store.import_transactions("h", deposits(0, 2 * store_module.ANALYZE_AFTER),
                                       file_name="c.csv", file_sha256="c")
     assert (again.added, again.skipped) == (1, 2 * store_module.ANALYZE_AFTER - 1)
+
+
+def test_the_journal_is_read_with_the_collector_paused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.import_transactions("h", deposits(0, 3), file_name="a.csv", file_sha256="a")
+    collecting: list[bool] = []
+    real = store_module._transaction_from_row
+
+    def spy(row: Any) -> Transaction:
+        collecting.append(gc.isenabled())
+        return real(row)
+
+    monkeypatch.setattr(store_module, "_transaction_from_row", spy)
+    assert store.transactions("h") == deposits(0, 3)
+    assert collecting == [False, False, False] and gc.isenabled()
 
 
 def test_empty_import_and_next_seq(store: Store) -> None:

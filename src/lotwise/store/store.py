@@ -98,6 +98,7 @@ from sqlalchemy import event
 
 from lotwise.errors import InputError, Problem, Source
 from lotwise.fx import FxRate
+from lotwise.gcpause import collector_paused
 from lotwise.model.lots import Disposal, OpenLot, Term, WashSale
 from lotwise.model.transactions import Action, LotPick, Price, Transaction
 from lotwise.store import migrate
@@ -402,6 +403,7 @@ class Store:
             _refresh_statistics(conn, tx, len(new))
         return ImportResult(added=len(new), skipped=skipped, import_id=import_id)
 
+    @collector_paused(promote=True)  # a journal's rows are all kept, none in a cycle
     def transactions(self, household_id: str) -> list[Transaction]:
         """The household's journal, ordered by ``seq``."""
         tx = t.transactions

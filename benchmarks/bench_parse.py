@@ -27,11 +27,12 @@ import io
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from datetime import date
 from typing import Any
+
+from child import run_in_child
 
 from lotwise.io.transactions_csv import format_lots, parse_transactions
 from lotwise.model.transactions import Transaction
@@ -103,12 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     print(f"seed {args.seed}, 100,000 rows a year, ids {'blank' if args.blank_ids else 'given'}, "
           f"best of {args.repeat}")
-    child = [a for a in (argv if argv is not None else sys.argv[1:])]
     rows = []
     for size in args.sizes:
-        done = subprocess.run([sys.executable, __file__, *child, "--one", str(size)],
-                              check=True, stdout=subprocess.PIPE, text=True)
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rows.append(run_in_child(__file__, argv, size))
         runs = ", ".join(f"{t:.2f}" for t in rows[-1]["runs_s"])
         print(f"  {size:>9,} rows: read in [{runs}] s", flush=True)
     print()

@@ -33,11 +33,12 @@ import os
 import platform
 import pstats
 import resource
-import subprocess
 import sys
 import time
 from dataclasses import replace
 from typing import Any
+
+from child import run_in_child
 
 from lotwise.ledger import replay
 from lotwise.model import AccountType, Household, Transaction
@@ -195,15 +196,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     print(f"seed {args.seed}, {args.accounts} accounts, {args.symbols} symbols, {args.years} "
           f"years, best of {args.repeat}")
-    child = list(argv if argv is not None else sys.argv[1:])
     rows = []
     for size in args.sizes:
         for regime in args.regimes:
-            done = subprocess.run(
-                [sys.executable, __file__, *child, "--one", regime, str(size)],
-                check=True, stdout=subprocess.PIPE, text=True,
-            )
-            row = json.loads(done.stdout.strip().splitlines()[-1])
+            row = run_in_child(__file__, argv, regime, size)
             runs = ", ".join(f"{t:.2f}" for t in row["replay_runs_s"])
             print(f"  {regime} {size:>9,}: generated in {row['generation_s']:.2f} s, replayed "
                   f"in [{runs}] s", flush=True)

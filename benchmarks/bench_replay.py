@@ -44,6 +44,8 @@ import tracemalloc
 from statistics import mean
 from typing import Any
 
+from child import run_in_child
+
 from lotwise.ledger import replay
 from lotwise.testing import generate
 
@@ -117,6 +119,7 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         "realized": str(realized),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    book = None  # the extra replays below start, as the timed ones did, with no book alive
     if args.tracemalloc:
         gc.collect()
         tracemalloc.start()
@@ -124,7 +127,6 @@ def measure(args: argparse.Namespace, size: int) -> dict[str, Any]:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         result["replay_heap_mib"] = peak / 2**20
-    book = None  # the extra replays below start, as the timed ones did, with no book alive
     if args.steps:
         result["steps_s"] = [timed_steps(household, txns) for _ in range(args.steps)]
     if args.profile:
@@ -339,15 +341,8 @@ def main(argv: list[str] | None = None) -> None:
         f"gc {args.gc}, best of {args.repeat}"
     )
     rows = []
-    child_args = [a for a in (argv if argv is not None else sys.argv[1:])]
     for size in args.sizes:
-        done = subprocess.run(
-            [sys.executable, __file__, *child_args, "--one", str(size)],
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        row = json.loads(done.stdout.strip().splitlines()[-1])
+        row = run_in_child(__file__, argv, size)
         runs = ", ".join(f"{t:.2f}" for t in row["replay_runs_s"])
         print(
             f"  {size:>9,} over {years(args, size):g} years: "

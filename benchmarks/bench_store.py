@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from child import run_in_child
 
 from lotwise.store import Store, sqlite_url
 from lotwise.store import store as store_module
@@ -97,14 +97,11 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
-    child = [a for a in (argv if argv is not None else sys.argv[1:])]
     print()
     print("| rows | engine | import s | again s | read s | rows/s imported |")
     print("|---:|---|---:|---:|---:|---:|")
     for size in args.sizes:
-        done = subprocess.run([sys.executable, __file__, *child, "--one", str(size)],
-                              check=True, stdout=subprocess.PIPE, text=True)
-        row = json.loads(done.stdout.strip().splitlines()[-1])
+        row = run_in_child(__file__, argv, size)
         for engine in ("sqlite", "postgresql"):
             got = row[engine]
             print(f"| {size:,} | {engine} | {got['import_s']:.2f} | {got['again_s']:.2f} | "
